@@ -1,0 +1,43 @@
+# The README's two commands: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+RAW    := data/raw
+OUT    := data/processed
+
+.PHONY: run test venv dev sysdeps data lint bench clean
+
+run: venv data  ## set up, build tables if missing or stale, serve on http://localhost:8501
+	$(BIN)/streamlit run dashboard.py --server.port 8501
+
+test: dev sysdeps  ## set up (incl. fonts-wqy-microhei, chromium) and run every test
+	$(BIN)/python -m pytest
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+dev: venv $(VENV)/.installed-dev
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+sysdeps:  ## system packages the tests need: a CJK font and Chromium
+	@scripts/sysdeps.sh
+
+# Rebuild the tables when any raw file is newer than the last build.
+data: $(OUT)/build_report.parquet
+$(OUT)/build_report.parquet: $(shell find $(RAW) -type f 2>/dev/null) | venv
+	$(BIN)/python -m civic build --raw $(RAW) --out $(OUT) || test $$? -eq 1
+
+lint: dev
+	$(BIN)/ruff check civic pages tests bench scripts dashboard.py
+
+bench: dev
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(OUT)

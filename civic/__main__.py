@@ -1,0 +1,5 @@
+import sys
+
+from civic.cli import main
+
+sys.exit(main())
