@@ -47,3 +47,19 @@ def read_table(name: str, out: Path) -> pd.DataFrame:
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; tables are: {', '.join(TABLES)}")
     return pd.read_parquet(out / f"{name}.parquet").astype(TABLES[name].dtypes)
+
+
+def connect(out: Path):
+    """An in-memory DuckDB connection with one view per built table, named as in TABLES.
+
+    Pages and query functions read through this; how tables are laid out on disk is
+    this module's business.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    for name in TABLES:
+        path = out / f"{name}.parquet"
+        if path.exists():
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+    return con
