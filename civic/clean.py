@@ -1,8 +1,41 @@
-"""Clean page text while keeping a map back to the original character offsets."""
+"""Clean page text while keeping a map back to the original character offsets.
+
+What `clean` does, in order:
+
+1. Line ends: CRLF and CR become LF. NUL, other control characters, zero-width characters
+   (U+200B-U+200D, U+2060, U+FEFF) and soft hyphens are removed; tabs become spaces.
+2. Unicode NFKC, character by character, so full-width digits and letters become ASCII
+   (`２００` -> `200`), ideographic spaces become spaces and Kangxi radicals / compatibility
+   ideographs (common in PDF extractions) become ordinary ideographs. Full-width punctuation
+   is folded too (`，` -> `,`, `：` -> `:`, `（` -> `(`): the sample pages already print
+   half-width commas and brackets beside `。“”《》、`, so folding makes every source spell a
+   comma the same way; the meaning is kept because downstream steps treat `,;:!?` exactly
+   like their full-width forms. NFKC is NOT applied where it would change what is printed:
+   circled and parenthesised numbers (`①`, `⑴`, numbered caption lists), the ellipsis `…`,
+   superscripts (`m²`) and the CJK compatibility block (`㎡`).
+3. Spaces: runs collapse to one, lines are stripped, runs of blank lines become one blank
+   line (`\\n\\n` separates blocks), the page is stripped.
+4. Columns: a sentence broken across newspaper columns is re-joined (`全面\\n\\n清理墙面` ->
+   `全面清理墙面`), see `should_join` for the rule that keeps headlines and paragraphs apart.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+#: Sentence-final punctuation: a block ending with one of these is a finished paragraph.
+TERMINAL = "。!?;…"
+#: Closing quotes/brackets that may follow a terminal mark (`。”`).
+CLOSERS = "”’」』)】〕》\"'"
+#: Punctuation that cannot open a paragraph: a block starting with it continues the previous one.
+CONTINUING = ",、。;:!?)】〕》」』”’…%.·"
+_OPENERS = {"“": "”", "《": "》", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕"}
+_ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+_BYLINE_OR_LEAD = re.compile(r"^[(]?(本报讯|本报记者|记者|通讯员|实习生|摄影|图/|文/|文图|来源|发布时间|责任编辑|编辑)")
+_CAPTION_NUMBER = re.compile(r"^(\d{1,2}[ .、]|[\u2460-\u24ff\u2776-\u2793])")
 
 
 @dataclass(frozen=True)
@@ -18,5 +51,173 @@ class CleanText:
 
 
 def clean(text: str) -> CleanText:
-    """Return `text` cleaned (placeholder: unchanged)."""
-    return CleanText(text, list(range(len(text) + 1)))
+    """Clean one decoded page (see the module docstring for every step).
+
+    Args:
+        text: the page as decoded from its file.
+
+    Returns:
+        The cleaned text with, for every character, its offset in `text`.
+    """
+    chars, offsets = _normalise_characters(text)
+    page = "".join(chars)
+    page, offsets = _sub(r" {2,}", " ", page, offsets)
+    page, offsets = _sub(r" *\n *", "\n", page, offsets)
+    page, offsets = _sub(r"\n{3,}", "\n\n", page, offsets)
+    start, end = len(page) - len(page.lstrip()), len(page.rstrip())
+    page, offsets = page[start:end], offsets[start:end]
+    page, offsets = _rejoin_columns(page, offsets)
+    return CleanText(page, offsets + [len(text)])
+
+
+def _keeps_form(char: str) -> bool:
+    """True for characters NFKC would rewrite into something that means less."""
+    code = ord(char)
+    return (0x2460 <= code <= 0x24FF or 0x3300 <= code <= 0x33FF or 0x2070 <= code <= 0x209F
+            or char in "…²³¹")
+
+
+def _normalise_characters(text: str) -> tuple[list[str], list[int]]:
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, char in enumerate(text):
+        if char == "\r":
+            if text[i + 1:i + 2] != "\n":
+                chars.append("\n")
+                offsets.append(i)
+            continue
+        if char == "\n":
+            chars.append("\n")
+            offsets.append(i)
+            continue
+        if char in _ZERO_WIDTH:
+            continue
+        if char == "\t" or char.isspace():
+            chars.append(" ")
+            offsets.append(i)
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            continue
+        normal = char if char.isascii() or _keeps_form(char) else unicodedata.normalize("NFKC", char)
+        for out in normal:
+            chars.append(" " if out.isspace() else out)
+            offsets.append(i)
+    return chars, offsets
+
+
+def _sub(pattern: str, replacement: str, text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """re.sub that keeps the offset map: replacement characters take the match's first offset."""
+    pieces: list[str] = []
+    new_offsets: list[int] = []
+    last = 0
+    for match in re.finditer(pattern, text):
+        pieces.append(text[last:match.start()])
+        new_offsets += offsets[last:match.start()]
+        pieces.append(replacement)
+        new_offsets += [offsets[match.start()]] * len(replacement)
+        last = match.end()
+    pieces.append(text[last:])
+    new_offsets += offsets[last:]
+    return "".join(pieces), new_offsets
+
+
+def ends_paragraph(block: str) -> bool:
+    """True when `block` ends like a finished sentence (`。`, `!`, `。”`, ...)."""
+    stripped = block.rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in TERMINAL
+
+
+def unbalanced(block: str) -> bool:
+    """True when `block` opens a quote or bracket it does not close (`《郑州市文明行为促进条`)."""
+    return any(block.count(opener) > block.count(closer) for opener, closer in _OPENERS.items())
+
+
+def _body_like(block: str) -> bool:
+    """A block that reads as running text rather than a headline."""
+    inner = block.rstrip(CLOSERS)[:-1]
+    return (any(mark in inner for mark in TERMINAL) or block.count(",") + block.count("、") >= 2
+            or (len(block) >= 40 and " " not in block))
+
+
+def _headline_like(block: str) -> bool:
+    return len(block) <= 30 and not any(mark in block for mark in TERMINAL) and block[0] not in CONTINUING
+
+
+def should_join(before: str, after: str) -> bool:
+    """Decide whether two blocks are one sentence broken across columns.
+
+    A finished paragraph (ending `。!?;…`) or an intro ending with `:` is never continued.
+    Otherwise the blocks are joined when `after` starts with punctuation that cannot open a
+    paragraph, when `before` leaves a quote or bracket open, when `before` is running text
+    (a sentence inside it, two commas, or 40 characters without spaces) and `after` is not a
+    headline, or when the break falls inside a common word (`严|格`, `目|前`) after a comma.
+    A short unpunctuated line before a paragraph is a headline: it stays apart. Bylines,
+    `本报讯` leads and numbered captions are never joined to anything.
+
+    Args:
+        before: the text before the line break (already joined pieces included).
+        after: the next line.
+
+    Returns:
+        True to remove the line break.
+    """
+    if not before or not after or ends_paragraph(before) or before[-1] in ":":
+        return False
+    if after[0] in CONTINUING:
+        return True
+    if any(_BYLINE_OR_LEAD.match(part) or _CAPTION_NUMBER.match(part) for part in (before, after)):
+        return False
+    if unbalanced(before):
+        return True
+    if _body_like(before):
+        return not _headline_like(after)
+    if "," in before and _word_across(before, after):
+        return True
+    return len(after) <= 15 and ends_paragraph(after) and sum(after.count(m) for m in TERMINAL) == 1
+
+
+def _word_across(before: str, after: str) -> bool:
+    """True when the last character of `before` and the first of `after` form a common word."""
+    words = _two_character_words()
+    across = words.get(before[-1] + after[0], 0)
+    return across >= 100 and across > max(words.get(before[-2:], 0), words.get(after[:2], 0))
+
+
+@lru_cache(maxsize=1)
+def _two_character_words() -> dict[str, int]:
+    """Two-character words and their frequencies from jieba's bundled dictionary (`word freq tag`)."""
+    import jieba
+
+    words: dict[str, int] = {}
+    with jieba.get_dict_file() as dictionary:
+        for raw in dictionary:
+            parts = raw.decode("utf-8").split(" ")
+            if len(parts[0]) == 2 and len(parts) > 1 and parts[1].isdigit():
+                words[parts[0]] = int(parts[1])
+    return words
+
+
+def _rejoin_columns(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    pieces: list[str] = []
+    new_offsets: list[int] = []
+    current = ""
+    position = 0
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group()
+        if pieces:
+            gap = text[position:match.start()]
+            if should_join(current, line):
+                if current[-1].isascii() and current[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+                    pieces.append(" ")
+                    new_offsets.append(offsets[position])
+                current += line
+            else:
+                pieces.append(gap)
+                new_offsets += offsets[position:match.start()]
+                current = line
+        else:
+            current = line
+        pieces.append(line)
+        new_offsets += offsets[match.start():match.end()]
+        position = match.end()
+    return "".join(pieces), new_offsets
