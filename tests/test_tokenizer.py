@@ -1,0 +1,104 @@
+"""The tokenizer interface: rjieba and jieba with the same civic user dictionary agree token for token."""
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from civic.tokenizer import (
+    DEFAULT_FREQ,
+    JiebaTokenizer,
+    RJiebaTokenizer,
+    Tokenizer,
+    UserDictError,
+    make_tokenizer,
+    read_user_words,
+    user_dictionary,
+)
+
+RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+PAGES = sorted(RAW.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def engines() -> dict[str, Tokenizer]:
+    return {"jieba": make_tokenizer("jieba"), "rjieba": make_tokenizer("rjieba")}
+
+
+def test_sample_corpus_is_there():
+    assert len(PAGES) == 5, f"expected the five sample pages in {RAW}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name[:3])
+def test_rjieba_and_jieba_give_identical_tokens_on_sample_pages(engines, page):
+    text = page.read_text(encoding="utf-8")
+    reference, bulk = engines["jieba"].cut(text), engines["rjieba"].cut(text)
+    first = next((i for i, (a, b) in enumerate(zip(reference, bulk, strict=False)) if a != b), None)
+    assert reference == bulk, f"differ from token {first}: {reference[first:first + 5]} vs {bulk[first:first + 5]}"
+
+
+@pytest.mark.parametrize("kind", ["jieba", "rjieba"])
+@pytest.mark.parametrize(("text", "expected"), [
+    # street names from the gazetteer stay whole instead of 建/中街/街道
+    ("建中街街道针对创文工作的难点", ["建中街街道", "针对", "创文", "工作", "的", "难点"]),
+    ("侯寨乡组织各村清洁", ["侯寨乡", "组织", "各村", "清洁"]),
+    # campaign vocabulary
+    ("劝导乱停乱放和私搭乱建", ["劝导", "乱停乱放", "和", "私搭乱建"]),
+    ("落实门前三包,清理小广告", ["落实", "门前三包", ",", "清理", "小广告"]),
+    ("依托新时代文明实践所开展志愿服务", ["依托", "新时代文明实践所", "开展", "志愿服务"]),
+    # a user word does not swallow a character of a neighbouring common word
+    ("开创城市发展新局面", ["开创", "城市", "发展", "新", "局面"]),
+])
+def test_user_dictionary_keeps_words_whole(engines, kind, text, expected):
+    assert engines[kind].cut(text) == expected
+
+
+def test_engines_share_one_user_dictionary(engines):
+    assert engines["jieba"].user_words == engines["rjieba"].user_words == user_dictionary()
+
+
+def test_own_dictionary_does_not_touch_global_jieba(engines):
+    import jieba
+
+    assert "建中街街道" not in jieba.lcut("建中街街道")
+
+
+def test_places_are_pluggable():
+    words = dict(user_dictionary(places=["凤凰山街道", "东乡"]))
+    assert words["凤凰山街道"] == DEFAULT_FREQ
+    assert "东乡" not in words, "two-character place names would split ordinary words"
+    tokenizer = make_tokenizer("rjieba", user_words=tuple(words.items()))
+    assert tokenizer.cut("凤凰山街道召开会议")[0] == "凤凰山街道"
+
+
+@pytest.mark.parametrize("engine", [JiebaTokenizer, RJiebaTokenizer])
+def test_tokenizer_survives_pickling_for_worker_processes(engine):
+    tokenizer = engine(user_words=(("凤凰山街道", DEFAULT_FREQ),))
+    assert pickle.loads(pickle.dumps(tokenizer)).cut("凤凰山街道") == ["凤凰山街道"]
+
+
+def test_unknown_engine_is_named():
+    with pytest.raises(ValueError, match="unknown tokenizer 'pkuseg': expected one of rjieba, jieba"):
+        make_tokenizer("pkuseg")
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("创文\n# comment\n\n创城 500\n", [("创文", DEFAULT_FREQ), ("创城", 500)]),
+    ("门前三包 12 # inline comment\n", [("门前三包", 12)]),
+])
+def test_read_user_words(tmp_path, content, expected):
+    path = tmp_path / "userdict.txt"
+    path.write_text(content, encoding="utf-8")
+    assert read_user_words(path) == expected
+
+
+@pytest.mark.parametrize(("content", "line"), [
+    ("创文\n创城 很多\n", 2),
+    ("创文 0\n", 1),
+    ("创 文 3\n", 1),
+])
+def test_read_user_words_names_file_and_line(tmp_path, content, line):
+    path = tmp_path / "bad.txt"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(UserDictError, match=rf"bad.txt:{line}: expected 'word \[frequency>0\]'"):
+        read_user_words(path)
