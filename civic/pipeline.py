@@ -7,22 +7,30 @@ raw file -> Source (ingest) -> CleanText (clean) -> Page of ArticleSpans (segmen
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from civic import store
+from civic import config, store
 from civic.clean import clean
 from civic.dates import extract_date
-from civic.ingest import Source, read_source
+from civic.engine import run as engine_run
+from civic.ingest import Source, file_sha256, iter_source_parts, list_sources, page_metadata, read_source
 from civic.metrics import extract_metrics
 from civic.people import parse_byline
 from civic.places import PlaceContext, locate
+from civic.rollups import build_rollups
 from civic.schema import TABLES
 from civic.segment import segment
 from civic.terms import Tokenizer, count_terms
 from civic.themes import classify
+from civic.tokenizer import make_tokenizer
 
 Rows = dict[str, list[dict]]
 
@@ -54,8 +62,8 @@ def parse_source(source: Source, *, paper_city: str = "", year: int | None = Non
     if source.problem:
         report.update(status="error", message=source.problem)
         return rows
-    if not source.text.strip():
-        report.update(status="warning", message="empty file: no text")
+    if source.warning or not source.text.strip():
+        report.update(status="warning", message=source.warning or f"{source.name}: no text")
         return rows
     tokenizer = tokenizer or Tokenizer()
     cleaned = clean(source.text)
@@ -105,25 +113,332 @@ def _month(date: str, page_year: int | None) -> str:
     return ""
 
 
-def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | None = None
-          ) -> pd.DataFrame:
-    """Parse every file under `raw` and write all tables to `out`.
+# ---------------------------------------------------------------- building a corpus
+
+STREAM_BYTES = 32 * 1024 * 1024  # files larger than this are read and parsed in parts
+PART_CHARS = 2_000_000  # characters per part of a big file
+TASK_CHARS = 500_000  # characters of text per parse task (several small files, or one part)
+CORPUS_TABLES = ("articles", "places")  # tables the corpus-wide step may rewrite
+_STATUS_RANK = {"ok": 0, "warning": 1, "error": 2}
+_TOKENIZER: Tokenizer | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file of the corpus as listed: name relative to raw, stat, content hash ("" until read)."""
+
+    name: str
+    path: Path
+    size: int
+    mtime_ns: int
+    sha256: str
+    bucket: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """One unit of parsing: a whole file or one part of a big one, with its page metadata."""
+
+    source: Source
+    meta: dict
+    part: int
+
+
+def init_worker() -> None:
+    """Set up a parser process: one tokenizer with the civic user dictionary, loaded once."""
+    global _TOKENIZER
+    _TOKENIZER = make_tokenizer()
+
+
+def parse_items(items: list[Item]) -> list[tuple[str, int, str, dict[str, pa.Table]]]:
+    """Parse a batch of items (the task run by every engine).
+
+    Returns:
+        (source name, part, sha256, table name -> Arrow rows) per item; offsets into the
+        source (`src_start`, `src_end`) already count from the start of the whole file.
+    """
+    if _TOKENIZER is None:
+        init_worker()
+    results = []
+    for item in items:
+        rows = parse_source(item.source, tokenizer=_TOKENIZER, **item.meta)
+        tables = {name: store.arrow(name, table_rows) for name, table_rows in rows.items()}
+        if item.source.offset:
+            articles = tables["articles"]
+            for column in ("src_start", "src_end"):
+                shifted = pc.add(articles[column], item.source.offset)
+                articles = articles.set_column(articles.schema.get_field_index(column), column, shifted)
+            tables["articles"] = articles
+        results.append((item.source.name, item.part, item.source.sha256, tables))
+    return results
+
+
+def parser_version() -> str:
+    """Hash of the code that parses (this module and the civic modules it imports, transitively)
+    and of every resource file: a change invalidates every cached parse."""
+    package = Path(__file__).resolve().parent
+    modules, todo = set(), ["pipeline"]
+    while todo:
+        module = todo.pop()
+        if module in modules or not (package / f"{module}.py").exists():
+            continue
+        modules.add(module)
+        todo += _civic_imports((package / f"{module}.py").read_text(encoding="utf-8"))
+    files = [package / f"{m}.py" for m in sorted(modules)] + sorted(
+        p for p in (package / "resources").rglob("*") if p.is_file())
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _civic_imports(code: str) -> list[str]:
+    """Names of the civic modules a module's code imports (`from civic.x import`, `from civic import x`)."""
+    import ast
+
+    names = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.ImportFrom) and node.module == "civic":
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("civic."):
+            names.append(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            names += [a.name.split(".")[1] for a in node.names if a.name.startswith("civic.")]
+    return names
+
+
+def scan(raw: Path, known: dict[str, dict]) -> list[SourceFile]:
+    """The corpus files sorted by (bucket, name); content hashes reused when size and mtime match.
+
+    Args:
+        raw: the raw folder.
+        known: source name -> row of the previous build's sources (size, mtime_ns, sha256).
+    """
+    files = []
+    for path in list_sources(raw):
+        stat = path.stat()
+        name = path.relative_to(raw).as_posix()
+        old = known.get(name)
+        if old is None:
+            sha = ""
+        elif (old["size"], old["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
+            sha = old["sha256"]
+        else:
+            sha = file_sha256(path)
+        files.append(SourceFile(name, path, stat.st_size, stat.st_mtime_ns, sha, store.bucket_of(name)))
+    return sorted(files, key=lambda f: (f.bucket, f.name))
+
+
+def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | None = None,
+          full: bool = False, engine: str = "local", scheduler: str | None = None,
+          workers: int | None = None) -> pd.DataFrame:
+    """Parse the files under `raw` that changed since the last build and write all tables to `out`.
+
+    Unchanged files (same content hash) are not parsed again: their rows are reused from the
+    previous build, bucket by bucket; removed files drop out. The result is identical to a
+    full build. The new tables replace the old ones atomically (see civic.store).
+
+    Args:
+        raw: folder of page text files.
+        out: output folder.
+        progress: called as progress(files done, files to parse, file name) after each file
+            or part of a big file.
+        full: parse every file again.
+        engine: "local" (processes on this machine) or "dask".
+        scheduler: dask scheduler address; a LocalCluster is started when None.
+        workers: local processes (default: civic.config.workers()).
 
     Returns:
         The build report (one row per input file).
     """
-    from civic.ingest import list_sources, page_metadata
+    out.mkdir(parents=True, exist_ok=True)
+    with _lock(out):
+        previous = store.current(out)
+        version = parser_version()
+        known = _known_sources(previous, version) if previous and not full else {}
+        files = scan(raw, known)
+        changed = [f for f in files if f.sha256 != known.get(f.name, {}).get("sha256")]
+        names = {f.name for f in files}
+        dropped = {n for n in known if n not in names} | {f.name for f in changed}
+        affected = {store.bucket_of(n) for n in dropped} | {f.bucket for f in changed}
+        gen = store.new_generation(out)
+        try:
+            _link_unaffected(previous, gen, known, affected)
+            hashes = _parse_changed(raw, changed, gen, previous, dropped, affected,
+                                    progress=progress, engine=engine, scheduler=scheduler,
+                                    workers=workers or config.workers())
+            _corpus_step(gen, previous)
+            store.finish(gen)
+            build_rollups(gen)
+            _write_sources(gen, files, hashes, version)
+            store.commit(out, gen)
+        except BaseException:
+            store.discard(gen)
+            raise
+        return store.read_table("build_report", out)
 
-    paths = list_sources(raw)
-    tokenizer = Tokenizer()
-    rows: Rows = {name: [] for name in TABLES}
-    for i, path in enumerate(paths, start=1):
-        source = read_source(path, raw)
-        meta = page_metadata(raw, source.name)
-        for name, table_rows in parse_source(source, tokenizer=tokenizer, **meta).items():
-            rows[name] += table_rows
-        if progress:
-            progress(i, len(paths), source.name)
-    frames = {name: store.frame(name, table_rows) for name, table_rows in rows.items()}
-    store.write_tables(frames, out)
-    return frames["build_report"]
+
+def _lock(out: Path) -> AbstractContextManager:
+    try:
+        from civic.lock import build_lock
+    except ImportError:  # civic/lock.py lands separately; until then builds are not serialised
+        return nullcontext()
+    return build_lock(out)
+
+
+def _corpus_refine() -> Callable | None:
+    from civic import places
+
+    return getattr(places, "refine_with_corpus", None)
+
+
+def _parsed(name: str) -> bool:
+    """True when table `name` is kept as parsed and rewritten by the corpus-wide step."""
+    return name in CORPUS_TABLES and _corpus_refine() is not None
+
+
+def _known_sources(previous: Path, version: str) -> dict[str, dict]:
+    path = previous / store.SOURCES
+    if not path.exists():
+        return {}
+    sources = pq.read_table(path).to_pylist()
+    if any(row["parser"] != version for row in sources):
+        return {}
+    return {row["source"]: row for row in sources}
+
+
+def _link_unaffected(previous: Path | None, gen: Path, known: dict[str, dict], affected: set[int]) -> None:
+    buckets = {store.bucket_of(name) for name in known} - affected
+    for bucket in sorted(buckets):
+        for name in TABLES:
+            store.link_part(previous, gen, name, bucket, parsed=_parsed(name))
+
+
+def _tasks(raw: Path, files: list[SourceFile], tracker: dict) -> Iterator[list[Item]]:
+    """Batches of items in bucket order; `tracker` counts items fed per bucket and holds the
+    bucket being fed (-1 before the first file, BUCKETS after the last)."""
+    batch, chars = [], 0
+    for file in files:
+        tracker["current"] = file.bucket
+        meta = page_metadata(raw, file.name)
+        parts = (iter_source_parts(file.path, raw, max_chars=PART_CHARS) if file.size > STREAM_BYTES
+                 else [read_source(file.path, raw)])
+        for part, source in enumerate(parts):
+            tracker["fed"][file.bucket] = tracker["fed"].get(file.bucket, 0) + 1
+            batch.append(Item(source, meta, part))
+            chars += len(source.text)
+            if chars >= TASK_CHARS:
+                yield batch
+                batch, chars = [], 0
+    tracker["current"] = store.BUCKETS
+    if batch:
+        yield batch
+
+
+def _parse_changed(raw: Path, changed: list[SourceFile], gen: Path, previous: Path | None, dropped: set[str],
+                   affected: set[int], *, progress, engine: str, scheduler: str | None, workers: int
+                   ) -> dict[str, str]:
+    """Parse the changed files and write every affected bucket; returns their content hashes."""
+    tracker: dict = {"fed": {}, "current": -1}
+    results: dict[int, dict[str, dict[int, dict[str, pa.Table]]]] = {b: {} for b in affected}
+    returned: dict[int, int] = {}
+    hashes: dict[str, str] = {}
+    written: set[int] = set()
+    started: set[str] = set()
+    if engine == "local":  # starting processes only pays off for a few MB of text
+        workers = min(workers, 1 + sum(f.size for f in changed) // (4 * TASK_CHARS))
+    for batch in engine_run(parse_items, _tasks(raw, changed, tracker), engine=engine, workers=workers,
+                            scheduler=scheduler, initializer=init_worker):
+        for name, part, sha, tables in batch:
+            bucket = store.bucket_of(name)
+            results[bucket].setdefault(name, {})[part] = tables
+            returned[bucket] = returned.get(bucket, 0) + 1
+            hashes[name] = sha
+            started.add(name)
+            if progress:
+                progress(len(started), len(changed), name if part == 0 else f"{name} (part {part + 1})")
+        for bucket in [b for b in results if b not in written and b < tracker["current"]
+                       and returned.get(b, 0) == tracker["fed"].get(b, 0)]:
+            _write_bucket(gen, previous, bucket, results.pop(bucket), dropped)
+            written.add(bucket)
+    for bucket in sorted(set(results) - written):
+        _write_bucket(gen, previous, bucket, results.pop(bucket), dropped)
+    return hashes
+
+
+def _join_parts(parts: dict[int, dict[str, pa.Table]]) -> dict[str, pa.Table]:
+    """One file's rows from its parts: seq numbered through, one build_report row."""
+    tables: dict[str, list[pa.Table]] = {name: [] for name in TABLES}
+    reports = []
+    seq = 0
+    for part in sorted(parts):
+        for name, table in parts[part].items():
+            if name == "articles" and seq:
+                table = table.set_column(table.schema.get_field_index("seq"), "seq", pc.add(table["seq"], seq))
+            if name == "build_report":
+                reports += table.to_pylist()
+            else:
+                tables[name].append(table)
+        seq += parts[part]["articles"].num_rows
+    report = dict(reports[0])
+    for other in reports[1:]:
+        for key in ("articles", "chars_in", "chars_in_articles"):
+            report[key] += other[key]
+        if _STATUS_RANK[other["status"]] > _STATUS_RANK[report["status"]]:
+            report["status"] = other["status"]
+        report["message"] = "; ".join(m for m in dict.fromkeys((report["message"], other["message"])) if m)
+    joined = {name: pa.concat_tables(parts_) for name, parts_ in tables.items() if name != "build_report"}
+    joined["build_report"] = store.arrow("build_report", [report])
+    return joined
+
+
+def _write_bucket(gen: Path, previous: Path | None, bucket: int, new: dict[str, dict[int, dict[str, pa.Table]]],
+                  dropped: set[str]) -> None:
+    """Write one bucket: the previous rows of unchanged files plus the rows of the files just parsed."""
+    files = {name: _join_parts(parts) for name, parts in sorted(new.items())}
+    old_articles = store.read_part(previous, "articles", bucket, parsed=_parsed("articles")) if previous else None
+    drop_ids = pa.array([], pa.string())
+    if old_articles is not None:
+        gone = pc.is_in(old_articles["source"], pa.array(sorted(dropped), pa.string()))
+        drop_ids = old_articles.filter(gone)["article_id"]
+    for name in TABLES:
+        pieces = [rows[name] for rows in files.values()]
+        old = store.read_part(previous, name, bucket, parsed=_parsed(name)) if previous else None
+        if old is not None:
+            key, values = (("source", pa.array(sorted(dropped), pa.string())) if "source" in old.column_names
+                           else ("article_id", drop_ids))
+            pieces.insert(0, old.filter(pc.invert(pc.is_in(old[key], values))))
+        table = store.sort_part(name, pa.concat_tables(pieces) if pieces else store.schema(name).empty_table())
+        if table.num_rows:
+            store.write_part(gen, name, bucket, table, parsed=_parsed(name))
+
+
+def _corpus_step(gen: Path, previous: Path | None) -> None:
+    """Run the corpus-wide place refinement over every article and rewrite the parts it changed."""
+    refine = _corpus_refine()
+    if refine is None:
+        return
+    parsed = {name: pd.read_parquet(gen / "parsed" / f"{name}.parquet").astype(TABLES[name].dtypes)
+              if (gen / "parsed" / f"{name}.parquet").exists() else store.frame(name, [])
+              for name in CORPUS_TABLES}
+    articles, places = refine(parsed["articles"], parsed["places"])
+    buckets = articles["source"].map(store.bucket_of)
+    place_buckets = places["article_id"].map(dict(zip(articles["article_id"], buckets, strict=True)))
+    for bucket in sorted(set(buckets)):
+        for name, df in (("articles", articles[buckets == bucket]), ("places", places[place_buckets == bucket])):
+            table = store.sort_part(name, pa.Table.from_pandas(df.astype(TABLES[name].dtypes)[store.schema(name).names],
+                                                               schema=store.schema(name), preserve_index=False))
+            if not table.num_rows:
+                continue
+            old = store.read_part(previous, name, bucket) if previous else None
+            if not (old is not None and old.equals(table) and store.link_part(previous, gen, name, bucket)):
+                store.write_part(gen, name, bucket, table)
+
+
+def _write_sources(gen: Path, files: list[SourceFile], hashes: dict[str, str], version: str) -> None:
+    rows = [{"source": f.name, "bucket": f.bucket, "size": f.size, "mtime_ns": f.mtime_ns,
+             "sha256": hashes.get(f.name, f.sha256), "parser": version} for f in files]
+    pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema([
+        ("source", pa.string()), ("bucket", pa.int32()), ("size", pa.int64()), ("mtime_ns", pa.int64()),
+        ("sha256", pa.string()), ("parser", pa.string())])), gen / store.SOURCES)
