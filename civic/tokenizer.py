@@ -6,8 +6,9 @@ about 20x faster). Both segment with jieba's base dictionary plus the same user 
 accurate mode with the HMM for unknown words, and give identical tokens (tests/test_tokenizer.py).
 
 The user dictionary (`user_dictionary()`) is the campaign vocabulary of
-resources/userdict_campaign.txt plus place names (`place_names()`): streets, townships,
-districts and cities, so that 建中街街道 stays one token instead of 建/中街/街道.
+resources/userdict_campaign.txt plus place names from the national gazetteer (`place_names()`):
+streets, townships, districts and cities, so that 建中街街道 stays one token instead of
+建/中街/街道. Pass `places=` to `user_dictionary` to use another list of names.
 
 rjieba has no `load_userdict`; its `Jieba.add_word(word, freq, tag)` is the per-line step of
 jieba's `load_userdict`, so both engines get the same (word, frequency) pairs through
@@ -27,7 +28,6 @@ from typing import Literal, Protocol, runtime_checkable
 from civic.config import RESOURCES_DIR
 
 CAMPAIGN_FILE = RESOURCES_DIR / "userdict_campaign.txt"
-PLACES_FILE = RESOURCES_DIR / "userdict_places.txt"
 
 # Frequency of a user word without one of its own. jieba's base dictionary totals ~6e7; 200 keeps a
 # user word whole against its own parts (which multiply tiny probabilities) without making it
@@ -80,12 +80,16 @@ def read_user_words(path: Path) -> list[tuple[str, int]]:
 
 
 def place_names() -> list[str]:
-    """Names of township-level units, districts and cities for the user dictionary.
+    """Names of places for the user dictionary, from the national gazetteer (civic.gazetteer).
 
-    From the national gazetteer (civic.gazetteer) when it is available, else from the small
-    fallback list resources/userdict_places.txt (one name per line).
+    Official names of township-level units (侯寨街道, 花园口镇), counties, cities and provinces
+    (管城回族区, 郑州市), then their short and historical names (管城区, 侯寨乡), in file order.
     """
-    return [word for word, _ in read_user_words(PLACES_FILE)]
+    from civic.gazetteer import gazetteer
+
+    places = gazetteer()
+    return ([street.name for street in places.streets] + [division.name for division in places.divisions.values()]
+            + [alias.alias for alias in places.aliases])
 
 
 def user_dictionary(places: Iterable[str] | None = None) -> UserWords:
