@@ -1,0 +1,113 @@
+"""Downloads: CSV and Excel bytes that spreadsheets cannot run, and file names that say what.
+
+Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` (and some treat a
+leading tab or carriage return the same way) as a formula, so a corpus sentence such as
+`=HYPERLINK(...)` could become a live link. Every *text* cell (and header) that starts with
+one of those gets a leading apostrophe `'`; numbers, including negative ones, stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from civic.uploads import safe_stem
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_MAX_ROWS = 1_048_575  # one row of the sheet is the header
+EXCEL_MAX_CELL_CHARS = 32_767
+_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # openpyxl refuses these
+
+
+def neutralise(value: object) -> object:
+    """`value` with a leading `'` when it is text that a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _is_text(series: pd.Series) -> bool:
+    return (pd.api.types.is_string_dtype(series) or pd.api.types.is_object_dtype(series)
+            or isinstance(series.dtype, pd.CategoricalDtype))
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` for download: formula-like text cells and headers neutralised, a
+    meaningful index (anything but the default 0..n-1) turned into columns."""
+    if not isinstance(df.index, pd.RangeIndex):
+        df = df.reset_index()
+    out = df.rename(columns=lambda c: neutralise(str(c)))
+    for column in out.columns:
+        if _is_text(out[column]):
+            out[column] = out[column].map(neutralise)
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """`df` as CSV bytes: UTF-8 with BOM (Excel opens Chinese correctly), comma-separated,
+    header row, formulas neutralised, missing values empty."""
+    return safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def _excel_text(value: object) -> object:
+    if isinstance(value, str):
+        value = _EXCEL_ILLEGAL.sub("", value)
+        if len(value) > EXCEL_MAX_CELL_CHARS:
+            value = value[:EXCEL_MAX_CELL_CHARS - 1] + "…"
+    return value
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
+    """`df` as an Excel workbook (.xlsx, openpyxl) with one sheet, formulas neutralised.
+
+    Control characters Excel cannot store are dropped and text longer than an Excel cell
+    (32,767 characters) is cut with `…`; time zones are converted to UTC and dropped.
+
+    Raises:
+        ValueError: when `df` has more rows than an Excel sheet (1,048,575): use CSV.
+    """
+    if len(df) > EXCEL_MAX_ROWS:
+        raise ValueError(f"{len(df):,} rows do not fit in an Excel sheet (at most {EXCEL_MAX_ROWS:,}); "
+                         "download CSV instead")
+    frame = safe_frame(df)
+    for column in frame.columns:
+        series = frame[column]
+        if _is_text(series):
+            frame[column] = series.map(_excel_text)
+        elif isinstance(series.dtype, pd.DatetimeTZDtype):
+            frame[column] = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    frame = frame.rename(columns=_excel_text)
+    buffer = io.BytesIO()
+    sheet = _EXCEL_ILLEGAL.sub("", re.sub(r"[\[\]:*?/\\]", "_", sheet_name)).strip("'")[:31] or "data"
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet, index=False)
+    return buffer.getvalue()
+
+
+def _filter_text(value: object) -> str:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [str(v) for v in (sorted(value, key=str) if isinstance(value, (set, frozenset)) else value)
+                 if str(v)]
+        if isinstance(value, tuple) and len(items) == 2:
+            return items[0] if items[0] == items[1] else f"{items[0]}-{items[1]}"
+        return "+".join(items[:3]) + (f"等{len(items)}项" if len(items) > 3 else "")
+    return "" if value is None else str(value)
+
+
+def download_name(what: str, filters: Mapping[str, object], ext: str) -> str:
+    """A safe file name for a download that says what it is and which filter made it.
+
+    Filter values are written in order, empty ones skipped; a two-item tuple is a range
+    (`2018-2021`), a list is joined with `+` (more than three: `甲+乙+丙等5项`).
+    Characters no file system accepts are replaced and the name is kept under 200 bytes.
+
+    Example: download_name("文章", {"city": "郑州市", "years": (2018, 2021), "theme": ["卫生"]}, "csv")
+    -> "civic_文章_郑州市_2018-2021_卫生.csv"
+    """
+    parts = ["civic", what, *(_filter_text(v) for v in filters.values())]
+    stem = safe_stem("_".join(p for p in parts if p), max_bytes=200)
+    suffix = re.sub(r"[^0-9A-Za-z]", "", ext)[:8] or "dat"
+    return f"{stem}.{suffix}"
