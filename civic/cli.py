@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from civic import config
@@ -16,19 +17,28 @@ from civic import config
 COMMANDS = ("build", "info")
 
 
-def _progress(done: int, total: int, name: str) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+class ProgressBar:
+    """A one-line progress bar on stderr: files done, files to do, rate and the current file."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        rate = done / max(time.monotonic() - self.started, 1e-9)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                         f"{rate:5.1f} files/s {name[:40]:<40}")
+        if done == total and "(part" not in name:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Parse every page under --raw into tables under --out.
+    """Parse the pages under --raw that changed since the last build into tables under --out.
 
-    Example: python -m civic build --raw data/raw --out data/processed
+    Example: python -m civic build --raw data/raw --out data/processed --workers 4
+    Example: python -m civic build --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from civic.pipeline import build
 
@@ -37,40 +47,58 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         print(f"civic build: raw folder not found: {raw}", file=sys.stderr)
         return 2
-    report = build(raw, out, progress=_progress)
+    if args.scheduler and args.engine != "dask":
+        print("civic build: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    report = build(raw, out, progress=ProgressBar(), full=args.full, engine=args.engine,
+                   scheduler=args.scheduler, workers=args.workers)
     counts = report["status"].value_counts()
-    print(f"built {out}: {len(report)} files, {int(report['articles'].sum())} articles; "
-          f"ok {counts.get('ok', 0)}, warning {counts.get('warning', 0)}, error {counts.get('error', 0)}")
+    print(f"built {out}: {len(report)} files, {int(report['articles'].sum())} articles in "
+          f"{time.monotonic() - started:.1f} s; ok {counts.get('ok', 0)}, warning {counts.get('warning', 0)}, "
+          f"error {counts.get('error', 0)}")
     for row in report[report["status"] != "ok"].itertuples():
-        print(f"  {row.status}: {row.source}: {row.message}", file=sys.stderr)
+        named = row.message if row.message.startswith(row.source) else f"{row.source}: {row.message}"
+        print(f"  {row.status}: {named}", file=sys.stderr)
     return 1 if counts.get("error", 0) else 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    """Print the built tables and their row counts.
+    """Print the current build, its tables and rollups with their row counts.
 
-    Example: python -m civic info
+    Example: python -m civic info --out data/processed
     """
     from civic import store
-    from civic.schema import TABLES
 
     out = Path(args.out) if args.out else config.processed_dir()
     if not (out / "build_report.parquet").exists():
         print(f"nothing built in {out}; run: python -m civic build", file=sys.stderr)
         return 1
-    for name in TABLES:
-        path = out / f"{name}.parquet"
-        rows = len(store.read_table(name, out)) if path.exists() else 0
-        print(f"{name:<14} {rows:>9} rows  {path}")
+    print(f"{out}: build {store.current(out).name if store.current(out) else '(single files)'}")
+    for name, rows in store.row_counts(out).items():
+        print(f"{name:<30} {rows:>10} rows")
     return 0
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
 def parser() -> argparse.ArgumentParser:
+    from civic.engine import ENGINES
+
     p = argparse.ArgumentParser(prog="python -m civic", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="parse raw pages into tables")
     b.add_argument("--raw", help="folder of page text files (default data/raw)")
     b.add_argument("--out", help="folder for the tables (default data/processed)")
+    b.add_argument("--full", action="store_true", help="parse every file again, not only the changed ones")
+    b.add_argument("--engine", choices=ENGINES, default="local",
+                   help="local: processes on this machine; dask: a dask.distributed cluster")
+    b.add_argument("--scheduler", help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    b.add_argument("--workers", type=_positive, help="parser processes (default: CIVIC_WORKERS or every core)")
     b.set_defaults(func=cmd_build)
     i = sub.add_parser("info", help="print what is built")
     i.add_argument("--out", help="folder of the tables (default data/processed)")

@@ -224,3 +224,14 @@ def connect(out: Path):
         if path.exists():
             con.execute(f"CREATE VIEW rollup_{name} AS SELECT * FROM {_scan(path)}")
     return con
+
+
+def row_counts(out: Path) -> dict[str, int]:
+    """Rows of every built table and rollup (views of `connect`), read from Parquet metadata."""
+    con = connect(out)
+    try:
+        views = [row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                                               "ORDER BY view_name LIKE 'rollup_%', view_name").fetchall()]
+        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in views}
+    finally:
+        con.close()

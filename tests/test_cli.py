@@ -1,26 +1,60 @@
 """The CLI through its entry point: exit codes and what it prints."""
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 from civic.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_build_then_info(tmp_path, capsys):
-    assert main(["build", "--raw", str(ROOT / "data" / "raw"), "--out", str(tmp_path)]) == 0
-    assert "5 files" in capsys.readouterr().out
-    assert main(["info", "--out", str(tmp_path)]) == 0
-    assert "articles" in capsys.readouterr().out
+@pytest.fixture
+def raw(tmp_path) -> Path:
+    folder = tmp_path / "raw"
+    shutil.copytree(ROOT / "data" / "raw", folder)
+    return folder
 
 
-def test_build_missing_raw_is_usage_error(tmp_path, capsys):
-    assert main(["build", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path)]) == 2
-    assert "raw folder not found" in capsys.readouterr().err
+def test_build_then_info(raw, tmp_path, capsys):
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "5 files" in captured.out and "5/5" in captured.err
+    assert main(["info", "--out", str(tmp_path / "out")]) == 0
+    info = capsys.readouterr().out
+    assert "build_report                            5 rows" in info
+    assert "rollup_street_month" in info
 
 
-def test_unknown_command_is_usage_error():
-    assert main(["frobnicate"]) == 2
+def test_rebuild_parses_nothing_new_and_full_parses_all(raw, tmp_path, capsys):
+    out = str(tmp_path / "out")
+    main(["build", "--raw", str(raw), "--out", out, "--workers", "1"])
+    capsys.readouterr()
+    assert main(["build", "--raw", str(raw), "--out", out, "--workers", "1"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["build", "--raw", str(raw), "--out", out, "--workers", "1", "--full"]) == 0
+    assert "5/5" in capsys.readouterr().err
+
+
+def test_a_file_that_fails_exits_1_and_the_others_are_written(raw, tmp_path, capsys):
+    (raw / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "out"), "--workers", "1"]) == 1
+    captured = capsys.readouterr()
+    assert "6 files" in captured.out and "error 1" in captured.out
+    assert "error: scan.txt: " in captured.err and "scan.txt: scan.txt" not in captured.err
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["build", "--raw", "{tmp}/nope"], "raw folder not found"),
+    (["build", "--engine", "spark"], "invalid choice: 'spark'"),
+    (["build", "--workers", "0"], "expected a whole number of at least 1, got '0'"),
+    (["build", "--scheduler", "tcp://127.0.0.1:8786"], "--scheduler needs --engine dask"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_usage_errors_exit_2(argv, message, tmp_path, capsys):
+    assert main([a.replace("{tmp}", str(tmp_path)) for a in argv]) == 2
+    assert message in capsys.readouterr().err
 
 
 def test_info_without_build(tmp_path, capsys):

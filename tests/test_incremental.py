@@ -1,0 +1,89 @@
+"""Incremental builds: unchanged files are not parsed again, and the output equals a full build."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from civic import pipeline, store
+from civic.rollups import ROLLUPS
+from civic.schema import TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = sorted((ROOT / "data" / "raw").glob("*.txt"))
+
+
+@pytest.fixture
+def raw(tmp_path) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for path in SAMPLE[:4]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def _build(raw: Path, out: Path, **kwargs) -> list[str]:
+    """Build with one in-process worker; returns the names of the files parsed."""
+    parsed: list[str] = []
+    pipeline.build(raw, out, progress=lambda done, total, name: parsed.append(name), workers=1, **kwargs)
+    return parsed
+
+
+def _edit(raw: Path) -> None:
+    """Add a page, change a page, remove a page."""
+    shutil.copy(SAMPLE[4], raw / "2020-05-06_新增版面.txt")
+    changed = raw / SAMPLE[1].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\n本报讯 社区组织志愿者50余人清理楼道。\n",
+                       encoding="utf-8")
+    (raw / SAMPLE[2].name).unlink()
+
+
+def assert_same_build(a: Path, b: Path) -> None:
+    for name in TABLES:
+        pd.testing.assert_frame_equal(store.read_table(name, a), store.read_table(name, b), obj=name)
+        assert (a / f"{name}.csv").read_bytes() == (b / f"{name}.csv").read_bytes(), name
+    for name in ROLLUPS:
+        pd.testing.assert_frame_equal(pd.read_parquet(a / "rollups" / f"{name}.parquet"),
+                                      pd.read_parquet(b / "rollups" / f"{name}.parquet"), obj=name)
+
+
+def test_rebuild_parses_only_changed_files_and_equals_full_build(raw, tmp_path):
+    out = tmp_path / "out"
+    assert sorted(_build(raw, out)) == sorted(p.name for p in SAMPLE[:4])
+    assert _build(raw, out) == []
+    _edit(raw)
+    assert sorted(_build(raw, out)) == sorted(["2020-05-06_新增版面.txt", SAMPLE[1].name])
+    assert SAMPLE[2].name not in set(store.read_table("build_report", out)["source"])
+    _build(raw, tmp_path / "full", full=True)
+    assert_same_build(out, tmp_path / "full")
+
+
+def test_full_flag_parses_everything(raw, tmp_path):
+    out = tmp_path / "out"
+    _build(raw, out)
+    assert len(_build(raw, out, full=True)) == 4
+
+
+def test_touched_but_unchanged_file_is_not_parsed(raw, tmp_path):
+    out = tmp_path / "out"
+    _build(raw, out)
+    page = raw / SAMPLE[0].name
+    page.write_bytes(page.read_bytes())
+    assert _build(raw, out) == []
+
+
+def test_corpus_step_output_equals_full_build(raw, tmp_path, monkeypatch):
+    def refine(articles: pd.DataFrame, places: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        # depends on the whole corpus, so an added page changes rows of unchanged pages
+        return articles.assign(street=f"{len(articles)}篇"), places
+
+    monkeypatch.setattr(pipeline, "_corpus_refine", lambda: refine)
+    out = tmp_path / "out"
+    _build(raw, out)
+    _edit(raw)
+    _build(raw, out)
+    _build(raw, tmp_path / "full", full=True)
+    assert_same_build(out, tmp_path / "full")
+    articles = store.read_table("articles", out)
+    assert set(articles["street"]) == {f"{len(articles)}篇"}

@@ -1,0 +1,55 @@
+"""The build wiring: parsing in a process pool and in parts gives one report row per file."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from civic import pipeline, store
+from civic.ingest import Source
+from civic.schema import TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = sorted((ROOT / "data" / "raw").glob("*.txt"))
+
+
+def test_parse_source_gives_rows_of_every_table_and_one_report_row():
+    text = SAMPLE[0].read_text(encoding="utf-8")
+    rows = pipeline.parse_source(Source(SAMPLE[0].name, text, "utf-8", "0" * 64), paper_city="郑州市", year=2019)
+    assert set(rows) == set(TABLES)
+    (report,) = rows["build_report"]
+    assert report["chars_in"] == len(text) and report["articles"] == len(rows["articles"]) > 0
+
+
+def test_unreadable_source_is_an_error_row_naming_the_file():
+    rows = pipeline.parse_source(Source("a.txt", "", "", "0" * 64, "a.txt: not text (PNG image)"))
+    assert rows["build_report"] == [{"source": "a.txt", "encoding": "", "chars_in": 0, "articles": 0,
+                                     "chars_in_articles": 0, "status": "error",
+                                     "message": "a.txt: not text (PNG image)"}]
+
+
+def test_process_pool_build_equals_in_process_build(tmp_path):
+    pipeline.build(ROOT / "data" / "raw", tmp_path / "pool", workers=2, full=True)
+    pipeline.build(ROOT / "data" / "raw", tmp_path / "inline", workers=1, full=True)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(store.read_table(name, tmp_path / "pool"),
+                                      store.read_table(name, tmp_path / "inline"), obj=name)
+
+
+def test_big_file_is_parsed_in_parts_with_one_report_row(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = "\n\n".join(path.read_text(encoding="utf-8") for path in SAMPLE)
+    (raw / "big.txt").write_text(text, encoding="utf-8")
+    shutil.copy(SAMPLE[0], raw / SAMPLE[0].name)
+    monkeypatch.setattr(pipeline, "STREAM_BYTES", 1000)
+    monkeypatch.setattr(pipeline, "PART_CHARS", 9000)
+    progress: list[str] = []
+    report = pipeline.build(raw, tmp_path / "out", workers=1, progress=lambda d, t, name: progress.append(name))
+    assert "big.txt (part 2)" in progress
+    big = report.set_index("source").loc["big.txt"]
+    assert big["chars_in"] == len(text) and big["status"] == "ok"
+    articles = store.read_table("articles", tmp_path / "out").query("source == 'big.txt'").sort_values("seq")
+    assert articles["seq"].tolist() == list(range(1, len(articles) + 1)) == list(range(1, big["articles"] + 1))
+    assert articles["src_start"].is_monotonic_increasing and articles["src_end"].max() <= len(text)
+    assert articles["src_start"].max() > 9000

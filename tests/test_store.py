@@ -1,0 +1,119 @@
+"""The store: named tables on disk, read through DuckDB views, replaced atomically."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from civic import store
+from civic.schema import TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ARTICLE = {"article_id": "a1", "source": "2019-11-25_郑州日报.txt", "seq": 1, "title": "金水区清理卫生死角",
+           "text": "11月25日，杜岭街道组织志愿者200余人，\n清理\"卫生死角\"30处。", "date": "2019-11-25",
+           "year": 2019, "month": "2019-11", "street": "杜岭街道", "district": "金水区", "city": "郑州市",
+           "province": "河南省", "is_caption": False, "paper_city": "郑州市", "src_start": 0, "src_end": 40}
+
+
+def frames(title: str = "金水区清理卫生死角") -> dict[str, pd.DataFrame]:
+    return {"articles": store.frame("articles", [{**ARTICLE, "title": title}]),
+            "terms": store.frame("terms", [{"article_id": "a1", "term": "志愿者", "count": 2}])}
+
+
+def test_tables_round_trip_with_contract_dtypes(tmp_path):
+    store.write_tables(frames(), tmp_path)
+    articles = store.read_table("articles", tmp_path)
+    pd.testing.assert_frame_equal(articles, frames()["articles"])
+    assert store.read_table("people", tmp_path).columns.tolist() == TABLES["people"].column_names
+    assert len(store.read_table("people", tmp_path)) == 0
+
+
+def test_csv_is_utf8_with_bom_and_quotes_what_needs_it(tmp_path):
+    store.write_tables(frames(), tmp_path)
+    data = (tmp_path / "articles.csv").read_bytes()
+    assert data.startswith("\ufeff".encode())
+    back = pd.read_csv(tmp_path / "articles.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert back.columns.tolist() == TABLES["articles"].column_names
+    assert back.loc[0, "text"] == ARTICLE["text"]
+    assert (tmp_path / "people.csv").read_text(encoding="utf-8-sig").strip() == '"article_id","role","name"'
+
+
+def test_connect_has_a_view_per_table(tmp_path):
+    store.write_tables(frames(), tmp_path)
+    con = store.connect(tmp_path)
+    assert con.execute("SELECT street, district FROM articles").fetchall() == [("杜岭街道", "金水区")]
+    assert con.execute("SELECT count(*) FROM metrics").fetchall() == [(0,)]
+
+
+def test_open_connection_sees_the_next_build(tmp_path):
+    store.write_tables(frames(), tmp_path)
+    con = store.connect(tmp_path)
+    store.write_tables(frames("新标题"), tmp_path)
+    assert con.execute("SELECT title FROM articles").fetchall() == [("新标题",)]
+
+
+def test_unknown_table_names_the_known_ones(tmp_path):
+    with pytest.raises(KeyError, match="tables are: articles, places"):
+        store.read_table("article", tmp_path)
+
+
+def test_failed_write_keeps_previous_tables_and_leaves_no_staging(tmp_path, monkeypatch):
+    store.write_tables(frames(), tmp_path)
+
+    def crash(gen, names=TABLES):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "finish", crash)
+    with pytest.raises(OSError, match="disk full"):
+        store.write_tables(frames("新标题"), tmp_path)
+    assert store.read_table("articles", tmp_path)["title"].tolist() == ["金水区清理卫生死角"]
+    assert len(list((tmp_path / store.BUILDS).iterdir())) == 1
+
+
+KILLED_BUILD = """
+import os, signal, sys
+from pathlib import Path
+from civic import pipeline, store
+store.commit = lambda out, gen: os.kill(os.getpid(), signal.SIGKILL)
+pipeline.build(Path(sys.argv[1]), Path(sys.argv[2]), workers=1, full=True)
+"""
+
+
+def test_build_killed_before_swap_leaves_previous_tables_readable(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    out = tmp_path / "out"
+    store.write_tables(frames(), out)
+    run = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(raw), str(out)], cwd=ROOT, capture_output=True)
+    assert run.returncode == -9, run.stderr.decode()
+    assert len(list((out / store.BUILDS).iterdir())) == 2  # the previous build and the abandoned one
+    assert store.read_table("articles", out)["title"].tolist() == ["金水区清理卫生死角"]
+    assert store.connect(out).execute("SELECT count(*) FROM articles").fetchall() == [(1,)]
+
+
+def test_a_new_build_removes_abandoned_and_old_generations(tmp_path):
+    for title in ("一", "二", "三"):
+        store.write_tables(frames(title), tmp_path)
+    abandoned = store.new_generation(tmp_path)
+    store.write_tables(frames("四"), tmp_path)
+    kept = sorted(p.name for p in (tmp_path / store.BUILDS).iterdir())
+    assert len(kept) == 2 and abandoned.name not in kept
+    assert os.readlink(tmp_path / "articles.parquet") == "current/articles.parquet"
+
+
+def test_older_flat_layout_is_replaced(tmp_path):
+    frames()["articles"].to_parquet(tmp_path / "articles.parquet")
+    (tmp_path / "articles.csv").write_text("old", encoding="utf-8")
+    store.write_tables(frames("新标题"), tmp_path)
+    assert store.read_table("articles", tmp_path)["title"].tolist() == ["新标题"]
+
+
+@pytest.mark.parametrize("source", ["000_b4e6fb6c89cae77b.txt", "2019-11-25_郑州日报.txt", "uploads/a.txt"])
+def test_bucket_is_stable_and_in_range(source):
+    assert 0 <= store.bucket_of(source) < store.BUCKETS
+    assert store.bucket_of(source) == store.bucket_of(str(source))
