@@ -165,15 +165,22 @@ def should_join(before: str, after: str) -> bool:
         return False
     if after[0] in CONTINUING:
         return True
-    if any(_BYLINE_OR_LEAD.match(part) or _CAPTION_NUMBER.match(part) for part in (before, after)):
+    tail = re.split(r"[。!?]", before)[-1].lstrip()  # a byline glued after the last sentence
+    if any(_BYLINE_OR_LEAD.match(part) or _CAPTION_NUMBER.match(part) for part in (before, tail, after)):
         return False
     if unbalanced(before):
         return True
     if _body_like(before):
         return not _headline_like(after)
-    if "," in before and _word_across(before, after):
+    if "," in before and (_word_across(before, after) or _short_first_sentence(after)):
         return True
     return len(after) <= 15 and ends_paragraph(after) and sum(after.count(m) for m in TERMINAL) == 1
+
+
+def _short_first_sentence(block: str) -> bool:
+    """`落后产能。对辖区...`: a paragraph cannot open with a sentence this short, a broken one can."""
+    first = re.split(r"[,、;:!?。]", block, maxsplit=1)[0]
+    return len(first) <= 6 and block[len(first):len(first) + 1] == "。"
 
 
 def _word_across(before: str, after: str) -> bool:

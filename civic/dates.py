@@ -2,16 +2,17 @@
 
 The activity date is the first date that dates an event in the lead paragraphs: `11月22日上午`,
 `2018年11月30日`, `昨日` (the day before the page date), the start of a range
-(`9月29日至10月8日` -> 9月29日). Month precision is kept when no day is printed
-(`2019年11月`, `今年3月`, `10月中旬`).
+(`9月29日至10月8日` -> 9月29日, `从10月14日开始` -> 10月14日). When that first event date has no
+day (`2019年11月`, `今年3月`, `10月中旬`) or is relative to a page date that is not known
+(`昨日` with no page date), the day is unknown and the result is "": a later date in the text
+is usually another event, so it is not taken instead.
 
 Not activity dates, skipped: periods and their starting points (`2020年以来`, `1月份以来`,
 `自3月起`), deadlines (`12月底前`, `截至10月底`), durations (`3年来`), years alone
 (`2018年,二七区...` dates a review, not an event).
 
-Output formats (ISO 8601 and its reduced-precision forms):
-`YYYY-MM-DD`; `--MM-DD` when the year is unknown; `YYYY-MM` or `--MM` for a month without a day;
-"" when no activity date is found.
+Output: ISO `YYYY-MM-DD`; `--MM-DD` when the year is unknown (no year in the text, no `year`,
+no `page_date`); "" when no activity date with a day is found.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _YEAR = r"(?:(?P<year>\d{4}|[〇零○一二三四五六七八九]{4})年|(?P<th
 _DATE = re.compile(
     rf"(?:{_YEAR})?(?P<month>{_NUM})月(?:份)?(?:(?P<day>{_NUM})[日号])?(?P<part>上旬|中旬|下旬|初|中|底|末)?"
 )
-_RELATIVE = re.compile(r"(?P<word>前天|前日|昨天|昨日|今天|今日|当天)")
+_RELATIVE = re.compile(r"(?P<word>前天|前日|昨天|昨日|今天|今日)")
 #: Words right after a date that make it a period start or a deadline, not the activity.
 _NOT_EVENT_AFTER = re.compile(r"^(?:以来|来|以后|之后|前|之前|以前|起|底前|末前|份以来|至今|为止)")
 #: Words right before a date that make it a deadline or a limit.
@@ -45,7 +46,7 @@ def extract_date(text: str, *, year: int | None = None, page_date: str | None = 
             year is used when `year` is None.
 
     Returns:
-        `YYYY-MM-DD`, `--MM-DD`, `YYYY-MM`, `--MM` or "" (see the module docstring).
+        `YYYY-MM-DD`, `--MM-DD` or "" (see the module docstring).
 
     Examples:
         >>> extract_date("本报讯 11月22日上午,解放路街道开展行动。", year=2019)
@@ -65,27 +66,31 @@ def _first_date(text: str, year: int | None, page: date | None) -> str:
     for match in candidates:
         relative = match.re is _RELATIVE
         found = _relative(match.group("word"), page) if relative else _absolute(match, text, year, page)
-        if found:
+        if found is not None:
             return found
     return ""
 
 
 def _relative(word: str, page: date | None) -> str:
+    """The day `word` names, "" when the page date is unknown."""
     if page is None:
         return ""
     back = {"前天": 2, "前日": 2, "昨天": 1, "昨日": 1}.get(word, 0)
     return (page - timedelta(days=back)).isoformat()
 
 
-def _absolute(match: re.Match, text: str, year: int | None, page: date | None) -> str:
+def _absolute(match: re.Match, text: str, year: int | None, page: date | None) -> str | None:
+    """The ISO date of a printed date; "" for an event date without a day; None when not an event date."""
     after = text[match.end():match.end() + 4]
     before = text[max(0, match.start() - 4):match.start()]
     part = match.group("part") or ""
     if _NOT_EVENT_AFTER.match(after) or _NOT_EVENT_BEFORE.search(before) or part in ("底", "末"):
-        return ""
+        return None
     month = _number(match.group("month"))
     day = _number(match.group("day")) if match.group("day") else None
     if not 1 <= month <= 12 or (day is not None and not _valid_day(month, day)):
+        return None
+    if day is None:
         return ""
     if match.group("year"):
         found_year: int | None = _number(match.group("year"))
@@ -95,10 +100,10 @@ def _absolute(match: re.Match, text: str, year: int | None, page: date | None) -
         found_year = year - 1 if year else None
     else:
         found_year = year
-        if page and year == page.year and (month, day or 1) > (page.month, page.day):
+        if page and year == page.year and (month, day) > (page.month, page.day):
             found_year = year - 1  # a January page reporting a December activity
     prefix = f"{found_year:04d}" if found_year else "-"
-    return f"{prefix}-{month:02d}-{day:02d}" if day else f"{prefix}-{month:02d}"
+    return f"{prefix}-{month:02d}-{day:02d}"
 
 
 def _valid_day(month: int, day: int) -> bool:

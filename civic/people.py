@@ -7,8 +7,10 @@ Roles:
 - `记者`, `本报记者`, `特约记者`, `见习记者`, `实习记者`, `首席记者`, `实习生` -> reporter.
 - `通讯员`, `本报通讯员`, `特约通讯员` -> correspondent.
 - `摄影`, `摄影记者`, `图/`, `摄/` -> photographer (those names only).
-- A closing `摄`, `摄影` or `图` (`本报记者 梁月琳 摄`) says every person named took the photo:
-  each also gets a photographer row beside their printed role.
+- A closing `摄`, `摄影` or `图` makes photographers of the names printed WITHOUT a role word
+  (`张三 摄`, `图/`-less credits). Names that have a role word keep it and get no extra row:
+  `本报记者 梁月琳 通讯员 李香尼 摄` is reporter 梁月琳 and correspondent 李香尼 (the printed role
+  says who they are; counting them twice would inflate the tallies).
 - A closing `文/图`, `文图` or `图文` credits the text and the photos to the people named as a
   team; it adds NO photographer rows, because it does not say who held the camera and counting
   every reporter twice would inflate the photographer tally. `文/` names a reporter.
@@ -64,8 +66,8 @@ def parse_byline(byline: str) -> list[Person]:
         One Person per (role, name); an empty list when no role word is found.
 
     Examples:
-        >>> parse_byline("本报记者 梁月琳 摄")
-        [Person(role='reporter', name='梁月琳'), Person(role='photographer', name='梁月琳')]
+        >>> parse_byline("本报记者 梁月琳 通讯员 李香尼 摄")
+        [Person(role='reporter', name='梁月琳'), Person(role='correspondent', name='李香尼')]
     """
     text = byline.replace("本报讯", " ").strip().strip("()").strip()
     text = re.sub(r"\s*/\s*", "/", text)
@@ -75,24 +77,18 @@ def parse_byline(byline: str) -> list[Person]:
         photo = _CLOSING_PHOTO.search(text)
         if team:
             text = text[:team.start()]
-        elif photo and _role_before(text, photo.start()):
+        elif photo and re.search(r"[\u4e00-\u9fff·]", text[:photo.start()]):
             text = text[:photo.start()]
             photographed = True
         else:
             break
-    people: list[Person] = []
+    first_role = re.search(_ROLE, text)
+    unroled = text[:first_role.start()] if first_role else text
+    people = [Person("photographer", name) for name in _names(unroled)] if photographed else []
     for match in re.finditer(rf"({_ROLE})((?:(?!{_ROLE}).)*)", text):
         role = ROLE_WORDS[match.group(1)]
-        for name in _names(match.group(2)):
-            people.append(Person(role, name))
-            if photographed and role != "photographer":
-                people.append(Person("photographer", name))
+        people += [Person(role, name) for name in _names(match.group(2))]
     return list(dict.fromkeys(people))
-
-
-def _role_before(text: str, end: int) -> bool:
-    """True when a role word and a name precede a closing `摄`/`图` (so it is not part of a name)."""
-    return bool(re.search(rf"(?:{_ROLE})\s*[\u4e00-\u9fff·]", text[:end]))
 
 
 def _names(segment: str) -> list[str]:
