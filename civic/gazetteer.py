@@ -18,6 +18,9 @@ header line, one record per line, fields separated by one TAB:
     parent  6-digit code of its county (or of its city when the city has no counties: 东莞市)
     source  both | quhua | jionlp
 
+`gazetteer_communities.txt` - one name of a community or village a line (七一三社区, 京水村), no
+    header; every name ends in 社区 or 村. Names only: the same name exists in many places.
+
 `place_aliases.tsv` - `alias  level  target  kind  source`
     alias   another name of a unit (管城区, 郑州, 襄樊, 刘寨镇)
     level   street | county | city | province
@@ -25,7 +28,8 @@ header line, one record per line, fields separated by one TAB:
     kind    short (a current short or printed form) | historical (a former name)
     source  where the alias comes from, in words
 
-`gazetteer()` loads all three once per process (about 0.2 s) and answers lookups.
+`gazetteer()` loads the files once per process (about 0.3 s) and answers lookups; `matcher()`
+finds their names in text.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from civic.config import RESOURCES_DIR
 DIVISIONS_FILE = RESOURCES_DIR / "gazetteer_divisions.tsv"
 STREETS_FILE = RESOURCES_DIR / "gazetteer_streets.tsv"
 ALIASES_FILE = RESOURCES_DIR / "place_aliases.tsv"
+COMMUNITIES_FILE = RESOURCES_DIR / "gazetteer_communities.txt"
 
 DIVISION_LEVELS = ("province", "city", "county")
 STREET_SUFFIXES = ("街道", "苏木", "镇", "乡")
@@ -170,10 +175,24 @@ def load_aliases(path: Path = ALIASES_FILE) -> list[Alias]:
     return aliases
 
 
-class Gazetteer:
-    """Lookups over the three files: names -> units, unit -> county, city and province."""
+def load_communities(path: Path = COMMUNITIES_FILE) -> frozenset[str]:
+    """Community and village names from `gazetteer_communities.txt` (format in the module doc)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise GazetteerError(f"{path}: cannot read: {error}") from error
+    for number, line in enumerate(lines, start=1):
+        if not line.endswith(("社区", "村")) or len(line) < 3 or "\t" in line:
+            raise GazetteerError(f"{path}:{number}: {line[:60]!r} is not a name ending in 社区 or 村")
+    return frozenset(lines)
 
-    def __init__(self, divisions: list[Division], streets: list[Street], aliases: list[Alias]):
+
+class Gazetteer:
+    """Lookups over the files: names -> units, unit -> county, city and province."""
+
+    def __init__(self, divisions: list[Division], streets: list[Street], aliases: list[Alias],
+                 communities: frozenset[str] = frozenset()):
+        self.communities = communities
         self.divisions = {(d.level, d.code): d for d in divisions}
         self.streets = streets
         self.aliases = aliases
@@ -223,7 +242,211 @@ class Gazetteer:
         return self.chain(street.parent, "city")
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A name found in a text: `text[start:end] == surface`.
+
+    For a street, `name` is the printed name normalised (X街道办事处 / X办事处 / X街办 -> X街道) and
+    `kind` says how it matched: official (a gazetteer name), alias (a historical name in
+    place_aliases.tsv), stem (the stem of a unit printed with another suffix: 侯寨乡 for
+    侯寨街道; trust it only with context) or unknown (clearly printed X街道, not in the gazetteer).
+    For a division, `kind` is official, short or historical.
+    """
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    kind: str
+    streets: tuple[Street, ...] = ()
+    divisions: tuple[Division, ...] = ()
+
+
+_OFFICE = ("街道办事处", "街道办", "街办", "办事处")
+# A lookahead, so that overlapping suffixes are all tried: 北下街办事处 is 北下街 + 办事处, not 北下 + 街办.
+_SUFFIXES = ("街道办事处", "街道办", "街道", "街办", "办事处", "苏木", "镇", "乡")
+_STREET_SUFFIX = re.compile("(?=(" + "|".join(_SUFFIXES) + "))")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+MAX_STEM = 14
+# A stem printed with another suffix is not a unit in compound words: 乡镇, 乡村, 镇村.
+_STEM_BLOCKERS = {"乡": "镇村亲土愁情里", "镇": "村街区", "苏木": ""}
+# Division names followed by these are roads, parks or estates: 中山路, 郑州路, 南阳花园.
+_ROAD_NEXT = re.compile(r"路|街|道|巷|桥|大道|广场|公园|小区|花园|新村|社区|村")
+# An unknown X街道 needs a clean stem: no determiners or function words.
+_UNKNOWN_STEM = re.compile(r"[\u4e00-\u9fff]{2,6}")
+_NOT_NAME = re.compile(r"[各该本全每个多等其所这那和与及的在对将由为从向了是有]|辖区|相关|部分|乡镇|城乡|社区")
+
+
+_COMMUNITY_SUFFIX = re.compile(r"社区|村")
+_HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
+_BOUNDARY = re.compile(r"[^\u3400-\u9fff0-9]|[为在到于与和及对将由向从的了是把被给]")
+_ESTATE_NEXT = re.compile(r"小区|花园|广场|公园|大院|大厦|市场|学校|小学|中学|医院|路|街|大道")
+# Stems that make generic phrases, not names, even when some village bears them: 和谐社区, 示范社区.
+_COMMUNITY_STOP = re.compile(r"^[各该全本每此这那其多驻进入到在与及对将由向从的了]|示范|规范|主题|文明|和谐|"
+                             r"平安|美丽|绿色|智慧|城市|农村|乡村|新农|重点|周边|所在|相关|其他|部分|星级|模范|无疫|党|工作|服务|"
+                             r"建设|管理|治理|街道|办事处|行政|自然|贫困|中心|组织|联合|带领|深入|走进|协助|配合|联系|指导|书记|[乡镇]$")
+
+
+def trie_pattern(words: list[str]) -> str:
+    """One regex alternation of `words` that matches the longest word at each position.
+
+    The words share prefixes in a trie, so Python's regex engine walks it in C instead of
+    trying thousands of alternatives one by one.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + body + ")?"
+        return body
+
+    return pattern(trie)
+
+
+class Matcher:
+    """Finds gazetteer names in text; built once per process from a `Gazetteer`."""
+
+    def __init__(self, gaz: Gazetteer):
+        self.gaz = gaz
+        self.division_surfaces: dict[str, list[tuple[Division, str]]] = defaultdict(list)
+        for division in gaz.divisions.values():
+            if len(division.name) >= 2:
+                self.division_surfaces[division.name].append((division, "official"))
+        for surface, targets in gaz.division_aliases.items():
+            for division, kind in targets:
+                if len(surface) < 2 or surface in gaz.divisions_by_name:
+                    continue
+                # Bare county and province short names (中原, 二七, 河南) are ordinary words;
+                # printed forms keep a suffix (管城区). City short names (郑州) are names.
+                if kind == "short" and division.level != "city" and surface == division.short:
+                    continue
+                self.division_surfaces[surface].append((division, kind))
+        words = sorted(self.division_surfaces, key=lambda w: (-len(w), w))
+        self.division_regex = re.compile(trie_pattern(words))
+
+    def divisions(self, text: str) -> list[Mention]:
+        """Provinces, cities and counties named in `text`, longest match first, no overlaps."""
+        found = []
+        for match in self.division_regex.finditer(text):
+            surface = match.group()
+            targets = self.division_surfaces[surface]
+            if all(kind != "official" for _, kind in targets) and _ROAD_NEXT.match(text, match.end()):
+                continue
+            if surface[-1] not in "区县市旗州盟省" and _ROAD_NEXT.match(text, match.end()):
+                continue
+            kinds = {kind for _, kind in targets}
+            kind = "official" if "official" in kinds else "short" if "short" in kinds else "historical"
+            found.append(Mention(match.start(), match.end(), surface, targets[0][0].name, kind,
+                                 divisions=tuple(d for d, _ in targets)))
+        return found
+
+    def streets(self, text: str, anchors: frozenset[int] = frozenset()) -> list[Mention]:
+        """Township-level units named in `text`.
+
+        Each suffix (街道, 镇, 乡, 苏木, 办事处...) is looked up backwards for the longest stem the
+        gazetteer knows. `anchors` are offsets where a name may start (the start of a title,
+        the end of a district name): an X街道 there is kept even when the gazetteer lacks it.
+        """
+        found: list[Mention] = []
+        for match in _STREET_SUFFIX.finditer(text):
+            start, suffix = match.start(), match.group(1)
+            normal = "街道" if suffix in _OFFICE else suffix
+            run = start
+            while run > 0 and start - run < MAX_STEM and _HAN.match(text, run - 1):
+                run -= 1
+            end = start + len(suffix)
+            mention = self._lookup(text, run, start, end, suffix, normal)
+            if mention is None and suffix != "办事处" and normal == "街道":
+                left = max((a for a in anchors if run <= a <= start - 2), default=None)
+                stem = text[left:start] if left is not None else ""
+                if _UNKNOWN_STEM.fullmatch(stem) and not _NOT_NAME.search(stem):
+                    mention = Mention(left, end, text[left:end], stem + "街道", "unknown")
+            if mention:
+                while found and found[-1].end > mention.start:  # 福镇 + 街道: the longer name wins
+                    if found[-1].end - found[-1].start > mention.end - mention.start:
+                        mention = None
+                        break
+                    found.pop()
+                if mention:
+                    found.append(mention)
+        return found
+
+    def communities(self, text: str, streets: list[Mention]) -> list[Mention]:
+        """Communities and villages (社区 / 村) named in `text`.
+
+        A name the gazetteer lists is found by the longest stem before 社区 / 村; a name it lacks
+        is kept only when printed right after a street (嵩山路街道工人路社区).
+        """
+        found: list[Mention] = []
+        street_ends = {m.end: m for m in streets}
+        for match in _COMMUNITY_SUFFIX.finditer(text):
+            start, end = match.span()
+            run = start
+            while run > 0 and start - run < 8 and _HAN_OR_DIGIT.match(text, run - 1):
+                run -= 1
+            attached = max((e for e in street_ends if run <= e <= start - 2), default=None)
+            for left in range(attached if attached is not None else run, start - 1):
+                name = text[left:end]
+                stem = text[left:start]
+                if _COMMUNITY_STOP.search(stem):
+                    continue
+                if _ESTATE_NEXT.match(text, end) or (text[left - 1:left] == "“" and text[end:end + 1] == "”"):
+                    break  # 富国新村小区 is an estate, “幸福社区” a figure of speech
+                if name in self.gaz.communities or (left == attached and len(stem) <= 6):
+                    if left != attached:
+                        left = self._community_start(text, run, left, start)
+                        name = text[left:end]
+                    if not found or found[-1].end <= left:
+                        found.append(Mention(left, end, name, name, "community"))
+                    break
+        return found
+
+    @staticmethod
+    def _community_start(text: str, run: int, left: int, start: int) -> int:
+        """Where a listed name really starts: 科技市场社区, not the listed 市场社区, after 上门为."""
+        if left == run or _BOUNDARY.match(text, left - 1):
+            return left
+        for before in range(left - 1, max(run - 1, start - 7), -1):
+            if before < run or _BOUNDARY.match(text, before):
+                stem = text[before + 1:start]
+                return before + 1 if not _COMMUNITY_STOP.search(stem) else left
+        return left
+
+    def _lookup(self, text: str, run: int, start: int, end: int, suffix: str, normal: str) -> Mention | None:
+        gaz = self.gaz
+        for left in range(run, start - 1):
+            stem = text[left:start]
+            name = stem + normal
+            if name in gaz.streets_by_name:
+                return Mention(left, end, text[left:end], name, "official", tuple(gaz.streets_by_name[name]))
+            if name in gaz.street_aliases:
+                streets = tuple(gaz.street_aliases[name])
+                return Mention(left, end, text[left:end], streets[0].name, "alias", streets)
+            blockers = _STEM_BLOCKERS.get(normal)
+            if stem in gaz.streets_by_stem and blockers is not None and suffix == normal:
+                if end < len(text) and text[end] in blockers:
+                    continue
+                return Mention(left, end, text[left:end], name, "stem", tuple(gaz.streets_by_stem[stem]))
+        return None
+
+
+@functools.cache
+def matcher() -> Matcher:
+    """The name matcher over the shipped gazetteer, built once per process."""
+    return Matcher(gazetteer())
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
     """The shipped gazetteer, loaded once per process."""
-    return Gazetteer(load_divisions(), load_streets(), load_aliases())
+    return Gazetteer(load_divisions(), load_streets(), load_aliases(), load_communities())

