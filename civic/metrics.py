@@ -1,12 +1,70 @@
-"""Quantities that measure campaign work: 志愿者200余人, 拆除违建45处, 1.5万份."""
+"""Quantities that measure campaign work: 志愿者200余人, 拆除违建45处, 1.5万份, 整改率90%.
+
+A metric is a number (see `civic.numbers`) followed by a unit or measure word listed in
+`resources/metric_units.csv`, with the approximation words printed around it:
+
+    [约|近|逾|超|超过|大约|将近|接近|上] NUMBER [余|多|来|几] UNIT [左右|以上|以下|以内|上下|开外|有余]
+
+`approx` is True when any of those words is printed. 以上 ("or more") and 以下/以内 ("or less")
+also make a metric approximate: the printed value is a bound, not a count, and the dashboard
+marks sums of such values with ≥. 上 counts only before a bare 百/千/万 (上百人, 上千份).
+
+Not metrics, by rule (each rule is general, not a list of sample phrases):
+- no unit: dates and times (11月22日, 2018年, 上午9点), ages (60岁), addresses (8号楼) and durations
+  (3年来, 2日内, 一个月) carry time or place words that are not in the unit list;
+- ordinals and vague numbers: preceded by 第 (第五届, 第3次) or 数/几/若 (数十米);
+- frequencies and rates: 每 or 平均/人均/日均 shortly before the number in the same clause
+  (每周一次, 每月2次, 人均3份);
+- a bare 一 or 半 (一系列, 一批, 一道风景, 一名干部: in Chinese 一 + measure word is mostly the article "a");
+- numerals inside short quotes or book titles (“门前三包”, “一核三站”, 《中国廉政故事100部系列微电影》);
+- slogans: a Chinese numeral metric followed by, or within a few characters of, another Chinese numeral
+  (一警二通三取缔, 四好两无一规范, 五个一工程);
+- names: a Chinese numeral + measure word followed by a digit or 号 (盛世三期8号楼), or by a place word
+  after measure words that make place names (九台区, 七台河); measure words that mostly follow Chinese
+  numerals in names or idioms (期, 组, 方, 面...) are accepted after Arabic digits only;
+- numbers glued to Latin letters or digits (3D, G20, 5G) and phone-number-long digit strings;
+- fixed expressions in `resources/metric_exclusions.txt` (三番五次, 千方百计, 四个意识, 三轮车).
+
+`what`, the thing counted, is read with a jieba part-of-speech tagger steered by
+`resources/metric_words.csv`: first the noun phrase right after the unit (3000册宣传册,
+50余名党员志愿者, 200个市机关局购置的垃圾箱), else the object before the number, after its verb
+and without the words between (发放宣传册3000册, 拆除违建45处, 劝导整治机动车乱停放125辆 -> 机动车,
+清理自行车、电动车、三轮车共计16辆 -> 自行车、电动车、三轮车, 整改率90% -> 整改率), else the verb
+itself for counted actions (督查共计32次 -> 督查); "" when nothing is printed (有1600余人通过...观看).
+"""
 
 from __future__ import annotations
 
+import bisect
+import csv
+import functools
+import re
 from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+import jieba.posseg
+
+from civic.config import RESOURCES_DIR
+from civic.numbers import CHINESE_NUMERAL_CHARS, NUMBER_PATTERN, parse_number
+
+UNITS_FILE = RESOURCES_DIR / "metric_units.csv"
+EXCLUSIONS_FILE = RESOURCES_DIR / "metric_exclusions.txt"
+WORDS_FILE = RESOURCES_DIR / "metric_words.csv"
+
+UNIT_KINDS = ("person", "item", "event", "hours", "measure", "money", "percent")
+WORD_ROLES = ("verb", "tail", "noun", "light", "place")
+WHAT_MAX_CHARS = 8  # `what` keeps its head: the last words of a long noun phrase
 
 
 @dataclass(frozen=True)
 class Metric:
+    """One quantity as printed in an article.
+
+    `start`/`end` are offsets of `span` in the text given to `extract_metrics`
+    (`text[start:end] == span`); `sentence` is the whole sentence around it.
+    """
+
     value: float
     unit: str
     approx: bool
@@ -17,6 +75,302 @@ class Metric:
     end: int
 
 
+@dataclass(frozen=True)
+class Unit:
+    """A unit or measure word: `kind` is one of UNIT_KINDS; `after_chinese` False for measure
+    words accepted only after Arabic digits (期, 组, 方...)."""
+
+    name: str
+    kind: str
+    after_chinese: bool
+
+
+def _data_lines(path: Path) -> list[tuple[int, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(n, line) for n, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")]
+
+
+def load_units(path: Path = UNITS_FILE) -> dict[str, Unit]:
+    """Units from a CSV file with header `unit,kind,after_chinese` (`#` lines are comments).
+
+    Raises:
+        ValueError: naming the file and line of a malformed row or an unknown kind.
+    """
+    rows = _data_lines(path)
+    if not rows or rows[0][1].strip() != "unit,kind,after_chinese":
+        raise ValueError(f"{path}: expected the header unit,kind,after_chinese")
+    units: dict[str, Unit] = {}
+    for number, fields in zip((n for n, _ in rows[1:]), csv.reader(line for _, line in rows[1:]), strict=True):
+        if len(fields) != 3 or fields[1] not in UNIT_KINDS or fields[2] not in ("yes", "no") or not fields[0]:
+            raise ValueError(f"{path}:{number}: expected unit,kind,yes|no with kind in {UNIT_KINDS}, got {fields}")
+        units[fields[0]] = Unit(fields[0], fields[1], fields[2] == "yes")
+    return units
+
+
+def load_exclusions(path: Path = EXCLUSIONS_FILE) -> list[str]:
+    """Fixed expressions, one per line (`#` lines are comments).
+
+    Raises:
+        ValueError: naming the file and line of an entry with whitespace inside.
+    """
+    entries = []
+    for number, line in _data_lines(path):
+        entry = line.strip()
+        if any(char.isspace() for char in entry):
+            raise ValueError(f"{path}:{number}: one expression per line, without spaces: {line!r}")
+        entries.append(entry)
+    return entries
+
+
+def load_metric_words(path: Path = WORDS_FILE) -> dict[str, frozenset[str]]:
+    """Words by role from a CSV file with header `word,role`, role in WORD_ROLES.
+
+    Raises:
+        ValueError: naming the file and line of a malformed row or an unknown role.
+    """
+    rows = _data_lines(path)
+    if not rows or rows[0][1].strip() != "word,role":
+        raise ValueError(f"{path}: expected the header word,role")
+    words: dict[str, set[str]] = {role: set() for role in WORD_ROLES}
+    for number, line in rows[1:]:
+        fields = line.split(",")
+        if len(fields) != 2 or fields[1] not in WORD_ROLES or not fields[0]:
+            raise ValueError(f"{path}:{number}: expected word,role with role in {WORD_ROLES}, got {line!r}")
+        words[fields[1]].add(fields[0])
+    return {role: frozenset(ws) for role, ws in words.items()}
+
+
+UNITS = load_units()
+EXCLUSIONS = load_exclusions()
+WORDS = load_metric_words()
+
+_CN = f"[{CHINESE_NUMERAL_CHARS}]"
+_UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_METRIC_RE = re.compile(
+    r"(?P<pre>大约|将近|接近|超过|约|近|逾|超|上)?"
+    rf"(?:百分之(?P<pct>{NUMBER_PATTERN})|(?P<num>{NUMBER_PATTERN})(?P<mid>余|多|来|几)?[ \t\u3000\n]{{0,3}}"
+    rf"(?P<unit>{_UNIT_ALTERNATION}))"
+    r"(?P<post>左右|以上|以下|以内|上下|开外|有余)?"
+)
+_EXCLUSION_RE = re.compile("|".join(re.escape(e) for e in sorted(EXCLUSIONS, key=len, reverse=True)))
+_QUOTE_RE = re.compile(r"“[^“”\n]{1,20}”|\"[^\"\n]{1,20}\"|「[^「」\n]{1,20}」|《[^《》\n]{1,40}》")
+_SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+_CLAUSE_END_RE = re.compile(r"[，,。；;：:！？!?\n（）()]")
+_SLOGAN_RE = re.compile(rf"{_CN}[\u4e00-\u9fff]{{1,3}}{_CN}")
+_RATE_RE = re.compile(r"(?:每|平均|人均|日均|月均|年均|户均)[^，,。；;：:！？!?\n]{0,5}$")
+_PLACE_AFTER_RE = re.compile(r"[区县市镇乡村路街河渠山湖桥港庄屯营堡寨店铺沟坡湾]")
+_PLACE_MEASURES = frozenset("台家条间座棵道口里盏块根")
+# a prefix that is the end of another word: 附近 (nearby), 预约 (book), 线上 (online)...
+_FALSE_PREFIX = frozenset({"附近", "最近", "临近", "靠近", "邻近", "就近", "预约", "签约", "特约", "邀约", "履约",
+                           "相约", "节约", "制约", "公约", "赶超", "高超"})
+_VAGUE_BEFORE = frozenset("第数几若")
+_HOURS_DURATION_AFTER = ("内", "以", "之内", "后", "来", "前")
+_NOMINAL_FLAGS = ("n", "vn", "j", "b", "eng", "an", "zg")
+_NOUN_SUFFIXES = frozenset("率量站点室员者村镇街户栏牌屏板桶箱车墙处所园馆队")
+_AFTER_RUN_RE = re.compile(r"[^，,。；;：:！？!?\n（）()、]{0,14}")
+_QUOTED_RE = re.compile(r"[“\"「]([^“”\"「」]{1,12})[”\"」]")
+_RELATIVE_RE = re.compile(r"([^的]{1,8})的")
+_QUOTES = frozenset("“”\"「」")
+
+
+@functools.cache
+def _tagger() -> jieba.posseg.POSTokenizer:
+    """A part-of-speech tagger on a private jieba dictionary with the metric nouns added."""
+    tokenizer = jieba.Tokenizer()
+    for word in WORDS["noun"]:
+        tokenizer.add_word(word, freq=100_000, tag="n")
+    return jieba.posseg.POSTokenizer(tokenizer)
+
+
 def extract_metrics(text: str) -> list[Metric]:
-    """Metrics in `text`, offsets into `text` (placeholder: none)."""
-    return []
+    """Every quantity in `text` that measures work done, inputs or outputs.
+
+    Args:
+        text: an article body (cleaned text; full-width digits are accepted too).
+
+    Returns:
+        Metrics in text order; `start`/`end` are offsets into `text`.
+    """
+    if not any(char.isdigit() or char in CHINESE_NUMERAL_CHARS for char in text):
+        return []
+    blocked = [m.span() for m in _EXCLUSION_RE.finditer(text)] + [m.span() for m in _QUOTE_RE.finditer(text)]
+    sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
+    metrics: list[Metric] = []
+    consumed = 0  # end of the previous metric and of the `what` read after it
+    for match in _METRIC_RE.finditer(text):
+        candidate = _candidate(text, match)
+        if candidate is None or any(s < candidate[4] and candidate[3] < e for s, e in blocked):
+            continue
+        value, unit, approx, start, end = candidate
+        what, what_end = _what(text, start, end, consumed, UNITS.get(unit, UNITS["%"]).kind)
+        consumed = max(end, what_end)
+        metrics.append(Metric(value, unit, approx, what, text[start:end], _sentence(text, start, sentence_ends),
+                              start, end))
+    return metrics
+
+
+def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, int] | None:
+    """(value, unit, approx, start, end) of a regex match that passes the rules, else None."""
+    pre, printed = match.group("pre"), match.group("num") or match.group("pct")
+    num_start = match.start("num") if match.group("num") else match.start("pct") - 3
+    start = match.start()
+    if pre and (text[start - 1:start + 1] in _FALSE_PREFIX or (pre == "上" and printed not in ("百", "千", "万"))):
+        pre, start = None, num_start
+    if pre == "上":
+        printed = "一" + printed
+    try:
+        value = parse_number(printed)
+    except ValueError:
+        return None
+    unit_name = match.group("unit") or "%"
+    unit = UNITS.get(unit_name, UNITS["%"])
+    chinese = printed[0] in CHINESE_NUMERAL_CHARS
+    before = text[max(0, start - 6):start]
+    after = text[match.end():match.end() + 3]
+    if (
+        (before[-1:] and (before[-1] in _VAGUE_BEFORE or before[-1].isascii() and before[-1].isalnum()
+                          or before[-1] == "."))
+        or (after[:1].isascii() and after[:1].isalpha())
+        or _RATE_RE.search(before)
+        or (unit.kind == "hours" and (after.startswith(_HOURS_DURATION_AFTER) or value == 24
+                                      or match.group("post") in ("以内", "以下")))
+        or (printed.isdigit() and len(printed) >= 7 and unit.kind not in ("money", "measure"))
+    ):
+        return None
+    if chinese and not _chinese_is_count(text, match, printed, unit, pre):
+        return None
+    approx = bool(pre or match.group("mid") or match.group("post"))
+    return value, unit_name, approx, start, match.end()
+
+
+def _chinese_is_count(text: str, match: re.Match[str], printed: str, unit: Unit, pre: str | None) -> bool:
+    """Rules for quantities written in Chinese numerals, which also make names, slogans and idioms."""
+    if printed in ("一", "壹", "二") or not unit.after_chinese:  # counts say 两, not 二: 二次污染
+        return False
+    end = match.end()
+    following = text[end:end + 1]
+    if following.isdigit() or following == "号" or following in CHINESE_NUMERAL_CHARS:
+        return False
+    if match.group("unit") in _PLACE_MEASURES and _PLACE_AFTER_RE.match(following):
+        return False
+    return pre is not None or not _SLOGAN_RE.search(text[max(0, match.start() - 4):end + 4])
+
+
+def _sentence(text: str, start: int, sentence_ends: list[int]) -> str:
+    i = bisect.bisect_left(sentence_ends, start)
+    begin = sentence_ends[i - 1] + 1 if i else 0
+    finish = sentence_ends[i] + 1 if i < len(sentence_ends) else len(text)
+    return text[begin:finish].strip()
+
+
+def _what(text: str, start: int, end: int, consumed: int, kind: str) -> tuple[str, int]:
+    """The thing counted and the offset where its reading ended (`end` when read before the number)."""
+    after, after_end = _what_after(text, end)
+    if after:
+        return after, after_end
+    clause_start = max(consumed, _clause_start(text, start))
+    return _what_before(text[clause_start:start], kind), end
+
+
+def _clause_start(text: str, start: int) -> int:
+    window = text[max(0, start - 40):start]
+    ends = [m.end() for m in _CLAUSE_END_RE.finditer(window)]
+    return start - len(window) + (ends[-1] if ends else 0)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    return [(token.word, token.flag) for token in _tagger().lcut(text)]
+
+
+def _is_nominal(word: str, flag: str) -> bool:
+    if word in WORDS["noun"] or (len(word) == 1 and word in _NOUN_SUFFIXES):
+        return True
+    return flag.startswith(_NOMINAL_FLAGS) and not flag.startswith("nr") and word not in WORDS["tail"]
+
+
+def _is_verb(word: str, flag: str) -> bool:
+    return flag.startswith("v") and not _is_nominal(word, flag)
+
+
+def _what_after(text: str, end: int) -> tuple[str, int]:
+    run = _AFTER_RUN_RE.match(text, end).group()
+    if not run or not ("\u4e00" <= run[0] <= "\u9fff" or run[0] in _QUOTES):
+        return "", end
+    quoted = _QUOTED_RE.match(run)
+    if quoted:
+        rest = _nominal_prefix(run[quoted.end():])
+        return quoted.group(1) + rest, end + quoted.end() + len(rest)
+    relative = _RELATIVE_RE.match(run)
+    if relative and not all(_is_nominal(*token) for token in _tokens(relative.group(1))):
+        head = _nominal_prefix(run[relative.end():])
+        if head:
+            return _trim(head), end + relative.end() + len(head)
+    head = _nominal_prefix(run)
+    return _trim(head), end + len(head)
+
+
+def _nominal_prefix(run: str) -> str:
+    """The noun phrase at the start of `run` ("" when it starts with a verb or particle)."""
+    tokens = _tokens(run)
+    words: list[str] = []
+    for i, (word, flag) in enumerate(tokens):
+        next_nominal = i + 1 < len(tokens) and _is_nominal(*tokens[i + 1])
+        modifier = flag == "a" or (_is_verb(word, flag) and word not in WORDS["verb"])
+        if not (_is_nominal(word, flag) or (modifier and next_nominal)):
+            break
+        words.append(word)
+    return "".join(words)
+
+
+def _what_before(chunk: str, kind: str) -> str:
+    """The thing counted, read backwards from the number through the clause before it."""
+    tokens = _tokens(chunk)
+    while tokens and (tokens[-1][0] in WORDS["tail"] or tokens[-1][0] == "等" or tokens[-1][1] in ("d", "p", "m")):
+        tokens.pop()
+    cut = max((i for i, (word, _) in enumerate(tokens[:-1]) if word == "等"), default=-1)
+    if kind == "event":
+        cut = max([cut] + [i for i, (word, _) in enumerate(tokens[:-1]) if word in WORDS["light"]])
+    if cut >= 0:
+        tokens = tokens[cut + 1:]
+        if kind == "event":
+            return _trim(_strip_place("".join(w for w, f in tokens if w not in _QUOTES and f not in ("ul", "uj"))))
+    # skip a trailing behaviour (机动车乱停放 -> 机动车) back to the noun before it
+    last = len(tokens) - 1
+    while last >= 0 and not _is_nominal(*tokens[last]) and tokens[last][0] not in WORDS["verb"] \
+            and tokens[last][0] not in _QUOTES:
+        last -= 1
+    if last < 0 or not (_is_nominal(*tokens[last]) or tokens[last][0] in _QUOTES):
+        return _trim("".join(w for w, f in tokens[max(last, 0):] if f.startswith("v")))
+    words: list[str] = []
+    for i in range(last, -1, -1):
+        word, flag = tokens[i]
+        previous = tokens[i - 1] if i else ("", "x")
+        if word in _QUOTES or (word == "、" and words):
+            words.append(word)
+            continue
+        inner_verb = _is_verb(word, flag) and word not in WORDS["verb"] and words \
+            and (_is_nominal(*previous) or previous[0] in WORDS["verb"])
+        if (word in WORDS["verb"] and words) or not (_is_nominal(word, flag) or inner_verb):
+            break
+        words.append(word)
+    phrase = "".join(reversed(words)).strip("、")
+    return _trim(_strip_place("".join(char for char in phrase if char not in _QUOTES)))
+
+
+def _strip_place(phrase: str) -> str:
+    for place in sorted(WORDS["place"], key=len, reverse=True):
+        if phrase.startswith(place) and len(phrase) > len(place):
+            return phrase[len(place):]
+    return phrase
+
+
+def _trim(phrase: str) -> str:
+    """Keep the head of a long noun phrase: whole words from the end, up to WHAT_MAX_CHARS."""
+    if len(phrase) <= WHAT_MAX_CHARS or "、" in phrase:
+        return phrase
+    kept = ""
+    for word, _ in reversed(_tokens(phrase)):
+        if len(kept) + len(word) > WHAT_MAX_CHARS:
+            break
+        kept = word + kept
+    return kept or phrase[-WHAT_MAX_CHARS:]
