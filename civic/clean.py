@@ -34,7 +34,8 @@ CLOSERS = "”’」』)】〕》\"'"
 CONTINUING = ",、。;:!?)】〕》」』”’…%.·"
 _OPENERS = {"“": "”", "《": "》", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕"}
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
-_BYLINE_OR_LEAD = re.compile(r"^[(]?(本报讯|本报记者|记者|通讯员|实习生|摄影|图/|文/|文图|来源|发布时间|责任编辑|编辑)")
+_BYLINE = re.compile(r"^[(]?(本报记者|记者|通讯员|实习生|摄影|图/|文/|文图|来源|发布时间|责任编辑|编辑)")
+_LEAD = re.compile(r"^(本报讯|本报消息|本报\d{1,2}月\d{1,2}日讯)")
 _CAPTION_NUMBER = re.compile(r"^(\d{1,2}[ .、]|[\u2460-\u24ff\u2776-\u2793])")
 
 
@@ -166,7 +167,8 @@ def should_join(before: str, after: str) -> bool:
     if after[0] in CONTINUING:
         return True
     tail = re.split(r"[。!?]", before)[-1].lstrip()  # a byline glued after the last sentence
-    if any(_BYLINE_OR_LEAD.match(part) or _CAPTION_NUMBER.match(part) for part in (before, tail, after)):
+    if (any(_BYLINE.match(part) or _CAPTION_NUMBER.match(part) for part in (before, tail, after))
+            or _LEAD.match(after)):
         return False
     if unbalanced(before):
         return True
