@@ -2,10 +2,11 @@
 
 The activity date is the first date that dates an event in the lead paragraphs: `11月22日上午`,
 `2018年11月30日`, `昨日` (the day before the page date), the start of a range
-(`9月29日至10月8日` -> 9月29日, `从10月14日开始` -> 10月14日). When that first event date has no
-day (`2019年11月`, `今年3月`, `10月中旬`) or is relative to a page date that is not known
-(`昨日` with no page date), the day is unknown and the result is "": a later date in the text
-is usually another event, so it is not taken instead.
+(`9月29日至10月8日` -> 9月29日, `从10月14日开始` -> 10月14日). A date without a day
+(`2019年11月`, `今年3月`, `10月中旬`) and a relative day when the page date is not known
+(`昨日` with only a manifest year) cannot give a day: they are passed over and the next dated
+event of the lead is taken (`昨天,...座谈会上...从10月14日开始...培训` -> 10月14日, the start of
+the training the forum belongs to).
 
 Not activity dates, skipped: periods and their starting points (`2020年以来`, `1月份以来`,
 `自3月起`), deadlines (`12月底前`, `截至10月底`), durations (`3年来`), years alone
@@ -71,16 +72,16 @@ def _first_date(text: str, year: int | None, page: date | None) -> str:
     return ""
 
 
-def _relative(word: str, page: date | None) -> str:
-    """The day `word` names, "" when the page date is unknown."""
+def _relative(word: str, page: date | None) -> str | None:
+    """The day `word` names, None when the page date is unknown."""
     if page is None:
-        return ""
+        return None
     back = {"前天": 2, "前日": 2, "昨天": 1, "昨日": 1}.get(word, 0)
     return (page - timedelta(days=back)).isoformat()
 
 
 def _absolute(match: re.Match, text: str, year: int | None, page: date | None) -> str | None:
-    """The ISO date of a printed date; "" for an event date without a day; None when not an event date."""
+    """The ISO date of a printed date; None when it is not an event date or has no day."""
     after = text[match.end():match.end() + 4]
     before = text[max(0, match.start() - 4):match.start()]
     part = match.group("part") or ""
@@ -91,7 +92,7 @@ def _absolute(match: re.Match, text: str, year: int | None, page: date | None) -
     if not 1 <= month <= 12 or (day is not None and not _valid_day(month, day)):
         return None
     if day is None:
-        return ""
+        return None
     if match.group("year"):
         found_year: int | None = _number(match.group("year"))
     elif match.group("this"):
