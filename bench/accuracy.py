@@ -148,13 +148,13 @@ def load_predictions(tables_dir: Path) -> dict[str, list[Article]]:
                           scalars=scalars, label=f"#{row.seq} {norm_name(row.title) or norm_name(row.text)[:15]}")
         by_id[row.article_id] = article
         pred.setdefault(row.source, []).append(article)
-    for row in _rows(store, "places", tables_dir):
+    for row in store.read_table("places", tables_dir).itertuples(index=False):
         by_id[row.article_id].places[(row.level, norm_name(row.name))] += 1
-    for row in _rows(store, "people", tables_dir):
+    for row in store.read_table("people", tables_dir).itertuples(index=False):
         by_id[row.article_id].people[(row.role, norm_name(row.name))] += 1
-    for row in _rows(store, "themes", tables_dir):
+    for row in store.read_table("themes", tables_dir).itertuples(index=False):
         by_id[row.article_id].themes[row.theme] += 1
-    for row in _rows(store, "metrics", tables_dir):
+    for row in store.read_table("metrics", tables_dir).itertuples(index=False):
         by_id[row.article_id].metrics.append({
             "value": float(row.value), "unit": norm_name(row.unit), "approx": bool(row.approx),
             "what": norm_name(row.what), "span": norm_name(row.span)})
@@ -162,12 +162,6 @@ def load_predictions(tables_dir: Path) -> dict[str, list[Article]]:
         for name in SET_FIELDS:
             setattr(article, name, Counter(set(getattr(article, name))))
     return pred
-
-
-def _rows(store, name: str, tables_dir: Path):
-    if not (tables_dir / f"{name}.parquet").exists():
-        return []
-    return store.read_table(name, tables_dir).itertuples(index=False)
 
 
 def similarity(gold: Article, pred: Article) -> float:
