@@ -39,6 +39,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from civic.config import RESOURCES_DIR
 
@@ -51,15 +52,16 @@ DIVISION_LEVELS = ("province", "city", "county")
 STREET_SUFFIXES = ("街道", "苏木", "镇", "乡")
 _CODE6 = re.compile(r"\d{6}")
 _CODE12 = re.compile(r"\d{12}")
+# One regex pass over the whole file (300,000 lines) finds a line that is not a name.
+_BAD_COMMUNITY_LINE = re.compile(r"^(?!\S+(?:社区|村)$).*$", re.MULTILINE)
 
 
 class GazetteerError(ValueError):
     """A gazetteer file is malformed; the message names the file and the line."""
 
 
-@dataclass(frozen=True)
-class Division:
-    """A province, city or county-level unit."""
+class Division(NamedTuple):
+    """A province, city or county-level unit (a tuple: 42,000 rows load fast)."""
 
     level: str
     code: str
@@ -68,8 +70,7 @@ class Division:
     parent: str
 
 
-@dataclass(frozen=True)
-class Street:
+class Street(NamedTuple):
     """A township-level unit (街道 / 镇 / 乡 / 苏木)."""
 
     code: str
@@ -83,8 +84,7 @@ class Street:
         return street_stem(self.name)
 
 
-@dataclass(frozen=True)
-class Alias:
+class Alias(NamedTuple):
     """Another name of a unit (short form or historical name)."""
 
     alias: str
@@ -150,11 +150,11 @@ def load_streets(path: Path = STREETS_FILE) -> list[Street]:
     """Township-level units from `gazetteer_streets.tsv` (format in the module doc)."""
     streets = []
     for number, (code, name, parent, source) in _records(path, ("code", "name", "parent", "source")):
-        if code and not _CODE12.fullmatch(code):
+        if code and not (len(code) == 12 and code.isdigit()):
             raise GazetteerError(f"{path}:{number}: code must have 12 digits or be empty: {code!r}")
-        if not _CODE6.fullmatch(parent):
+        if not (len(parent) == 6 and parent.isdigit()):
             raise GazetteerError(f"{path}:{number}: parent must be a 6-digit code: {parent!r}")
-        if not street_stem(name):
+        if not name.endswith(STREET_SUFFIXES) or name in STREET_SUFFIXES:
             raise GazetteerError(f"{path}:{number}: {name!r} does not end in {'/'.join(STREET_SUFFIXES)}")
         streets.append(Street(code, name, parent, source))
     return streets
@@ -178,13 +178,14 @@ def load_aliases(path: Path = ALIASES_FILE) -> list[Alias]:
 def load_communities(path: Path = COMMUNITIES_FILE) -> frozenset[str]:
     """Community and village names from `gazetteer_communities.txt` (format in the module doc)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise GazetteerError(f"{path}: cannot read: {error}") from error
-    for number, line in enumerate(lines, start=1):
-        if not line.endswith(("社区", "村")) or len(line) < 3 or "\t" in line:
-            raise GazetteerError(f"{path}:{number}: {line[:60]!r} is not a name ending in 社区 or 村")
-    return frozenset(lines)
+    bad = _BAD_COMMUNITY_LINE.search(text.rstrip("\n"))
+    if bad:
+        number = text.count("\n", 0, bad.start()) + 1
+        raise GazetteerError(f"{path}:{number}: {bad.group()[:60]!r} is not a name ending in 社区 or 村")
+    return frozenset(text.split())
 
 
 class Gazetteer:

@@ -47,6 +47,7 @@ PSEUDO_COUNTIES = ("市直辖行政区划", "省直辖行政区划", "自治区�
 # Ordered longest first: the short name of 管城回族区 is 管城, of 鄂温克族自治旗 is 鄂温克.
 _DIVISION_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
                       "自治县", "自治旗", "地区", "林区", "特区", "新区", "矿区", "省", "市", "区", "县", "旗", "盟")
+_COMMUNITY = re.compile(r"[\u3400-\u9fff0-9]{1,12}(?:社区|村)")
 _ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?族)+$")
 
 
@@ -123,8 +124,8 @@ def read_jionlp(wheel: Path) -> tuple[list[Division], list[tuple[str, str]], set
                 divisions.append(Division("county", fields[1], fields[0], fields[2], parents[1]))
         elif depth == 3 and street_stem(fields[0]):
             townships.append((parents[2], fields[0]))
-        elif depth == 4 and fields[0].endswith(("社区", "村")) and len(fields[0]) >= 3:
-            communities.add(fields[0])
+        elif depth == 4 and _COMMUNITY.fullmatch(name := "".join(fields[0].split())):
+            communities.add(name)
     change_rows = [line.split("\t") for line in changes.splitlines() if line.strip()]
     return divisions, townships, communities, change_rows, version
 
