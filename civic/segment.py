@@ -15,10 +15,11 @@ newline separates lines of one block). Each line is classified (`_classify`):
 
 Articles are then assembled in reading order:
 
-- Head lines pile up until text follows. The last head line is the title; the one before it is
-  the kicker (`建中街街道`, `二七区妇联:`); earlier ones are section headings and page banners
-  (skipped). A lead, a top byline (`楼栋长的碰头会` / `本报记者 郑磊 ...`) or a body paragraph after
-  them starts a new article.
+- Head lines pile up until text follows. The last one is the headline; lines above it that
+  name the unit reported on (`建中街街道`, `二七区妇联:`, `管城区 4700 名党员走进网格` over its 副题)
+  join the title; the line above those is the kicker (引题) and the rest are section headings
+  and page banners (all skipped). A lead, a top byline (`楼栋长的碰头会` / `本报记者 郑磊 ...`)
+  or a body paragraph after them starts a new article.
 - Inside an article that has not printed its closing byline, a single head line that does not
   name a place is a subheading (kept in the body, `价值引领,筑牢社会文明根基`), or, when it is
   a short slogan between two halves of a broken paragraph, a page decoration (skipped).
@@ -68,7 +69,8 @@ class ArticleSpan:
     `body[i]` (repeated paragraphs are cut out of `body`, so the map is not contiguous).
     `byline` is the byline text as printed (may be empty); `repeats` the paragraphs
     dropped because they were printed twice. `kicker` is the line printed above the
-    headline (often the street: `建中街街道`); `extra` lists page ranges (start, end) outside
+    headline (引题 or section heading; outside start..end, listed in the page's skipped
+    text); `extra` lists page ranges (start, end) outside
     start..end that belong to the article (numbered captions printed elsewhere on the page);
     `meta` holds web source lines (`来源:...`, `发布时间:...`).
     """
@@ -222,7 +224,7 @@ def _assemble(units: list[_Unit]) -> list[_Draft]:
             draft.title = _title_lines(pending)
             above = len(pending) - len(draft.title) - 1
             draft.kicker = pending[above] if above >= 0 else None
-            draft.start = (draft.kicker or draft.title[0]).start
+            draft.start = draft.title[0].start
         draft.meta = list(pending_meta)
         pending.clear()
         pending_meta.clear()
