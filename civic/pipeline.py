@@ -21,6 +21,7 @@ from civic import config, store
 from civic.clean import clean
 from civic.dates import extract_date
 from civic.engine import run as engine_run
+from civic.gazetteer import matcher
 from civic.ingest import Source, file_sha256, iter_source_parts, list_sources, page_metadata, read_source
 from civic.metrics import extract_metrics
 from civic.people import parse_byline
@@ -145,9 +146,10 @@ class Item:
 
 
 def init_worker() -> None:
-    """Set up a parser process: one tokenizer with the civic user dictionary, loaded once."""
+    """Set up a parser process: one tokenizer with the civic user dictionary and the gazetteer, loaded once."""
     global _TOKENIZER
     _TOKENIZER = make_tokenizer()
+    matcher()
 
 
 def parse_items(items: list[Item]) -> list[tuple[str, int, str, dict[str, pa.Table]]]:
@@ -262,13 +264,16 @@ def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | N
         names = {f.name for f in files}
         dropped = {n for n in known if n not in names} | {f.name for f in changed}
         affected = {store.bucket_of(n) for n in dropped} | {f.bucket for f in changed}
+        if known and not affected and all((known[f.name]["size"], known[f.name]["mtime_ns"]) == (f.size, f.mtime_ns)
+                                for f in files):
+            return store.read_table("build_report", out)
         gen = store.new_generation(out)
         try:
             _link_unaffected(previous, gen, known, affected)
             hashes = _parse_changed(raw, changed, gen, previous, dropped, affected,
                                     progress=progress, engine=engine, scheduler=scheduler,
                                     workers=workers or config.workers())
-            _corpus_step(gen, previous)
+            _corpus_step(gen, previous, affected)
             store.finish(gen)
             build_rollups(gen)
             _write_sources(gen, files, hashes, version)
@@ -414,26 +419,66 @@ def _write_bucket(gen: Path, previous: Path | None, bucket: int, new: dict[str, 
             store.write_part(gen, name, bucket, table, parsed=_parsed(name))
 
 
-def _corpus_step(gen: Path, previous: Path | None) -> None:
-    """Run the corpus-wide place refinement over every article and rewrite the parts it changed."""
+def _corpus_step(gen: Path, previous: Path | None, affected: set[int]) -> None:
+    """Run the corpus-wide place refinement over every article; rewrite only the buckets it changed.
+
+    The step sees the place columns of the articles (never their text) and the places. Each
+    bucket's refined rows are fingerprinted (gen/corpus.parquet): a bucket whose files did not
+    change and whose fingerprint is the previous one keeps its parts.
+    """
     refine = _corpus_refine()
     if refine is None:
         return
-    parsed = {name: pd.read_parquet(gen / "parsed" / f"{name}.parquet").astype(TABLES[name].dtypes)
-              if (gen / "parsed" / f"{name}.parquet").exists() else store.frame(name, [])
-              for name in CORPUS_TABLES}
-    articles, places = refine(parsed["articles"], parsed["places"])
+    articles = _read_parsed(gen, "articles", columns=list(CORPUS_COLUMNS))
+    places = _read_parsed(gen, "places")
+    articles, places = refine(articles, places)
     buckets = articles["source"].map(store.bucket_of)
     place_buckets = places["article_id"].map(dict(zip(articles["article_id"], buckets, strict=True)))
+    fingerprints = {}
+    old: dict[int, str] = {}
+    if previous and (previous / "corpus.parquet").exists():
+        old = {row["bucket"]: row["fingerprint"] for row in pq.read_table(previous / "corpus.parquet").to_pylist()}
     for bucket in sorted(set(buckets)):
-        for name, df in (("articles", articles[buckets == bucket]), ("places", places[place_buckets == bucket])):
-            table = store.sort_part(name, pa.Table.from_pandas(df.astype(TABLES[name].dtypes)[store.schema(name).names],
-                                                               schema=store.schema(name), preserve_index=False))
-            if not table.num_rows:
-                continue
-            old = store.read_part(previous, name, bucket) if previous else None
-            if not (old is not None and old.equals(table) and store.link_part(previous, gen, name, bucket)):
-                store.write_part(gen, name, bucket, table)
+        refined = articles[buckets == bucket].sort_values("article_id", kind="stable")
+        bucket_places = places[place_buckets == bucket].sort_values("article_id", kind="stable")
+        fingerprints[bucket] = hashlib.sha256(b"".join(
+            pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy().tobytes()
+            for df in (refined, bucket_places))).hexdigest()
+        if (bucket not in affected and old.get(bucket) == fingerprints[bucket]
+                and store.link_part(previous, gen, "articles", bucket)):
+            store.link_part(previous, gen, "places", bucket)
+            continue
+        store.write_part(gen, "articles", bucket, _with_places(store.read_part(gen, "articles", bucket, parsed=True),
+                                                               refined))
+        if len(bucket_places):
+            store.write_part(gen, "places", bucket, store.sort_part("places", _arrow_frame("places", bucket_places)))
+    pq.write_table(pa.table({"bucket": list(fingerprints), "fingerprint": list(fingerprints.values())}),
+                   gen / "corpus.parquet")
+
+
+CORPUS_COLUMNS = ("article_id", "source", "street", "district", "city", "province")
+
+
+def _read_parsed(gen: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    folder = gen / "parsed" / f"{name}.parquet"
+    columns = columns or store.schema(name).names
+    if not folder.exists():
+        return store.frame(name, [])[columns]
+    return pd.read_parquet(folder, columns=columns).astype({c: TABLES[name].dtypes[c] for c in columns})
+
+
+def _arrow_frame(name: str, df: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(df.astype(TABLES[name].dtypes)[store.schema(name).names], schema=store.schema(name),
+                                preserve_index=False)
+
+
+def _with_places(articles: pa.Table, refined: pd.DataFrame) -> pa.Table:
+    """Parsed articles with the place columns the corpus step set (matched by article_id)."""
+    index = pc.index_in(articles["article_id"], value_set=pa.array(refined["article_id"], pa.string()))
+    for column in CORPUS_COLUMNS[2:]:
+        values = pa.array(refined[column], pa.string()).take(index)
+        articles = articles.set_column(articles.schema.get_field_index(column), column, values)
+    return store.sort_part("articles", articles)
 
 
 def _write_sources(gen: Path, files: list[SourceFile], hashes: dict[str, str], version: str) -> None:
