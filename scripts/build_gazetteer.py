@@ -48,7 +48,9 @@ PSEUDO_COUNTIES = ("市直辖行政区划", "省直辖行政区划", "自治区�
 _DIVISION_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
                       "自治县", "自治旗", "地区", "林区", "特区", "新区", "矿区", "省", "市", "区", "县", "旗", "盟")
 _COMMUNITY = re.compile(r"[\u3400-\u9fff0-9]{1,12}(?:社区|村)")
-_ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?族)+$")
+# The 55 minority nationalities, as they appear in autonomous units (彝族回族苗族自治县).
+_NATIONALITIES = ["蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"]
+_ETHNIC = re.compile("(?:" + "|".join(sorted(_NATIONALITIES, key=len, reverse=True)) + ")族$")
 
 
 @dataclass
@@ -68,7 +70,10 @@ def short_name(name: str) -> str:
     for suffix in _DIVISION_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             stem = name[: -len(suffix)]
-            stem = _ETHNIC.sub("", stem) if len(_ETHNIC.sub("", stem)) >= 2 else stem
+            while (bare := _ETHNIC.sub("", stem)) != stem and len(bare) >= 2:
+                stem = bare
+            if stem.endswith("族") and stem[:-1] in _NATIONALITIES:  # 鄂温克族自治旗 -> 鄂温克
+                stem = stem[:-1]
             return stem if len(stem) >= 2 else name
     return name
 
