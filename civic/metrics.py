@@ -53,8 +53,8 @@ EXCLUSIONS_FILE = RESOURCES_DIR / "metric_exclusions.txt"
 WORDS_FILE = RESOURCES_DIR / "metric_words.csv"
 
 UNIT_KINDS = ("person", "item", "event", "hours", "measure", "money", "percent")
-WORD_ROLES = ("verb", "tail", "noun", "light", "place")
-WHAT_MAX_CHARS = 8  # `what` keeps its head: the last words of a long noun phrase
+WORD_ROLES = ("verb", "tail", "noun", "light", "place", "title", "generic")
+WHAT_MAX_CHARS = 4  # `what` keeps its head: the last words of a long noun phrase
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ _EXCLUSION_RE = re.compile("|".join(re.escape(e) for e in sorted(EXCLUSIONS, key
 _QUOTE_RE = re.compile(r"“[^“”\n]{1,20}”|\"[^\"\n]{1,20}\"|「[^「」\n]{1,20}」|《[^《》\n]{1,40}》")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 _CLAUSE_END_RE = re.compile(r"[，,。；;：:！？!?\n（）()]")
-_SLOGAN_RE = re.compile(rf"{_CN}[\u4e00-\u9fff]{{1,3}}{_CN}")
+_SLOGAN_RE = re.compile(rf"{_CN}[\u4e00-\u9fff]{_CN}")
 _RATE_RE = re.compile(r"(?:每|平均|人均|日均|月均|年均|户均)[^，,。；;：:！？!?\n]{0,5}$")
 _PLACE_AFTER_RE = re.compile(r"[区县市镇乡村路街河渠山湖桥港庄屯营堡寨店铺沟坡湾]")
 _PLACE_MEASURES = frozenset("台家条间座棵道口里盏块根")
@@ -167,10 +167,12 @@ _VAGUE_BEFORE = frozenset("第数几若")
 _HOURS_DURATION_AFTER = ("内", "以", "之内", "后", "来", "前")
 _NOMINAL_FLAGS = ("n", "vn", "j", "b", "eng", "an", "zg")
 _NOUN_SUFFIXES = frozenset("率量站点室员者村镇街户栏牌屏板桶箱车墙处所园馆队")
-_AFTER_RUN_RE = re.compile(r"[^，,。；;：:！？!?\n（）()、]{0,14}")
+_AFTER_RUN_RE = re.compile(r"[^，,。；;：:！？!?\n（）()、]{0,20}")
 _QUOTED_RE = re.compile(r"[“\"「]([^“”\"「」]{1,12})[”\"」]")
 _RELATIVE_RE = re.compile(r"([^的]{1,8})的")
-_QUOTES = frozenset("“”\"「」")
+_QUOTES = frozenset("“”\"「」《》")
+_MODIFIER_FLAGS = ("a", "z")
+_CONJUNCTIONS = frozenset("和与及")
 
 
 @functools.cache
@@ -202,10 +204,12 @@ def extract_metrics(text: str) -> list[Metric]:
         if candidate is None or any(s < candidate[4] and candidate[3] < e for s, e in blocked):
             continue
         value, unit, approx, start, end = candidate
-        what, what_end = _what(text, start, end, consumed, UNITS.get(unit, UNITS["%"]).kind)
+        what, what_end, nominal = _what(text, start, end, consumed, UNITS.get(unit, UNITS["%"]).kind)
+        sentence = _sentence(text, start, sentence_ends)
+        if not nominal and metrics and metrics[-1].unit == unit and metrics[-1].sentence == sentence:
+            what = metrics[-1].what  # 673家“五小”门店已整改到位606家: the same things
         consumed = max(end, what_end)
-        metrics.append(Metric(value, unit, approx, what, text[start:end], _sentence(text, start, sentence_ends),
-                              start, end))
+        metrics.append(Metric(value, unit, approx, what, text[start:end], sentence, start, end))
     return metrics
 
 
@@ -253,7 +257,7 @@ def _chinese_is_count(text: str, match: re.Match[str], printed: str, unit: Unit,
         return False
     if match.group("unit") in _PLACE_MEASURES and _PLACE_AFTER_RE.match(following):
         return False
-    return pre is not None or not _SLOGAN_RE.search(text[max(0, match.start() - 4):end + 4])
+    return pre is not None or not _SLOGAN_RE.search(text[max(0, match.start() - 2):end + 2])
 
 
 def _sentence(text: str, start: int, sentence_ends: list[int]) -> str:
@@ -263,13 +267,15 @@ def _sentence(text: str, start: int, sentence_ends: list[int]) -> str:
     return text[begin:finish].strip()
 
 
-def _what(text: str, start: int, end: int, consumed: int, kind: str) -> tuple[str, int]:
-    """The thing counted and the offset where its reading ended (`end` when read before the number)."""
+def _what(text: str, start: int, end: int, consumed: int, kind: str) -> tuple[str, int, bool]:
+    """The thing counted, the offset where its reading ended (`end` when read before the number)
+    and whether it is a noun (False when only an action was printed: 整改到位606家)."""
     after, after_end = _what_after(text, end)
     if after:
-        return after, after_end
+        return after, after_end, True
     clause_start = max(consumed, _clause_start(text, start))
-    return _what_before(text[clause_start:start], kind), end
+    what, nominal = _what_before(text[clause_start:start], kind)
+    return what, end, nominal
 
 
 def _clause_start(text: str, start: int) -> int:
@@ -279,13 +285,21 @@ def _clause_start(text: str, start: int) -> int:
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    return [(token.word, token.flag) for token in _tagger().lcut(text)]
+    """(word, flag) pairs; a long word that starts with an action verb is split (种植苗木 -> 种植 苗木)."""
+    tokens = []
+    for token in _tagger().lcut(text):
+        verb = token.word[:2]
+        if len(token.word) >= 4 and verb in WORDS["verb"] and not _is_nominal(token.word, token.flag):
+            tokens += [(verb, "v"), (token.word[2:], "n")]
+        else:
+            tokens.append((token.word, token.flag))
+    return tokens
 
 
 def _is_nominal(word: str, flag: str) -> bool:
     if word in WORDS["noun"] or (len(word) == 1 and word in _NOUN_SUFFIXES):
         return True
-    return flag.startswith(_NOMINAL_FLAGS) and not flag.startswith("nr") and word not in WORDS["tail"]
+    return flag.startswith(_NOMINAL_FLAGS) and word not in WORDS["tail"]
 
 
 def _is_verb(word: str, flag: str) -> bool:
@@ -294,12 +308,19 @@ def _is_verb(word: str, flag: str) -> bool:
 
 def _what_after(text: str, end: int) -> tuple[str, int]:
     run = _AFTER_RUN_RE.match(text, end).group()
-    if not run or not ("\u4e00" <= run[0] <= "\u9fff" or run[0] in _QUOTES):
+    if not run or not ("\u4e00" <= run[0] <= "\u9fff" or run[0] in _QUOTES or run[0].isdigit()):
         return "", end
+    following = _METRIC_RE.match(text, end)
+    if following and following.group("num"):  # 12大类40余种服务岗位: what the next quantity counts
+        return _what_after(text, following.end())
     quoted = _QUOTED_RE.match(run)
     if quoted:
-        rest = _nominal_prefix(run[quoted.end():])
-        return quoted.group(1) + rest, end + quoted.end() + len(rest)
+        rest = _nominal_prefix(run[quoted.end():])  # “五小”门店 -> 门店, 58所“儿童之家” -> 儿童之家
+        return _trim(rest or quoted.group(1)), end + quoted.end() + len(rest)
+    title = next((w for w in WORDS["title"] if run.startswith(w)), None)
+    if title:  # 8人获评郑州市文明市民: the people counted are what they became
+        head = _nominal_prefix(run[len(title):])
+        return _trim(head), end + len(title) + len(head)
     relative = _RELATIVE_RE.match(run)
     if relative and not all(_is_nominal(*token) for token in _tokens(relative.group(1))):
         head = _nominal_prefix(run[relative.end():])
@@ -312,18 +333,24 @@ def _what_after(text: str, end: int) -> tuple[str, int]:
 def _nominal_prefix(run: str) -> str:
     """The noun phrase at the start of `run` ("" when it starts with a verb or particle)."""
     tokens = _tokens(run)
-    words: list[str] = []
+    words: list[tuple[str, str]] = []
     for i, (word, flag) in enumerate(tokens):
+        if word in _QUOTES and words:
+            continue  # 社区学雷锋“文明使者”志愿服务站
         next_nominal = i + 1 < len(tokens) and _is_nominal(*tokens[i + 1])
-        modifier = flag == "a" or (_is_verb(word, flag) and word not in WORDS["verb"])
-        if not (_is_nominal(word, flag) or (modifier and next_nominal)):
+        modifier = flag in _MODIFIER_FLAGS or (_is_verb(word, flag) and word not in WORDS["verb"] and words)
+        joined = word in _CONJUNCTIONS and words and len("".join(w for w, _ in words)) <= 3
+        if not (_is_nominal(word, flag) or ((modifier or joined) and next_nominal)):
             break
-        words.append(word)
-    return "".join(words)
+        words.append((word, flag))
+    while len(words) > 1 and words[-1][1] == "vn":  # 1100多个课时培训: the hours, not the training
+        words.pop()
+    return "".join(w for w, _ in words if w not in _QUOTES)
 
 
-def _what_before(chunk: str, kind: str) -> str:
-    """The thing counted, read backwards from the number through the clause before it."""
+def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
+    """The thing counted, read backwards from the number through the clause before it, and
+    whether it is a noun phrase (False when it is the action itself: 督查共计32次)."""
     tokens = _tokens(chunk)
     while tokens and (tokens[-1][0] in WORDS["tail"] or tokens[-1][0] == "等" or tokens[-1][1] in ("d", "p", "m")):
         tokens.pop()
@@ -333,14 +360,18 @@ def _what_before(chunk: str, kind: str) -> str:
     if cut >= 0:
         tokens = tokens[cut + 1:]
         if kind == "event":
-            return _trim(_strip_place("".join(w for w, f in tokens if w not in _QUOTES and f not in ("ul", "uj"))))
+            event = "".join(w for w, f in tokens if w not in _QUOTES and f not in ("ul", "uj"))
+            return _trim(_strip_place(event)), True
     # skip a trailing behaviour (机动车乱停放 -> 机动车) back to the noun before it
     last = len(tokens) - 1
-    while last >= 0 and not _is_nominal(*tokens[last]) and tokens[last][0] not in WORDS["verb"] \
-            and tokens[last][0] not in _QUOTES:
+    while last >= 0 and (tokens[last][1] in ("d", "ad") or _is_verb(*tokens[last])) \
+            and tokens[last][0] not in WORDS["verb"]:
         last -= 1
+    behaviour = any(flag in ("d", "ad") for _, flag in tokens[last + 1:])
+    if not (behaviour and last >= 0 and _is_nominal(*tokens[last])):
+        last = len(tokens) - 1
     if last < 0 or not (_is_nominal(*tokens[last]) or tokens[last][0] in _QUOTES):
-        return _trim("".join(w for w, f in tokens[max(last, 0):] if f.startswith("v")))
+        return _action(tokens)
     words: list[str] = []
     for i in range(last, -1, -1):
         word, flag = tokens[i]
@@ -348,13 +379,29 @@ def _what_before(chunk: str, kind: str) -> str:
         if word in _QUOTES or (word == "、" and words):
             words.append(word)
             continue
-        inner_verb = _is_verb(word, flag) and word not in WORDS["verb"] and words \
-            and (_is_nominal(*previous) or previous[0] in WORDS["verb"])
-        if (word in WORDS["verb"] and words) or not (_is_nominal(word, flag) or inner_verb):
+        if word in WORDS["verb"] and words and not (len(words) == 1 and words[0] in _NOUN_SUFFIXES):
+            break  # the verb governing the thing counted; but 整改率 is one word
+        inner_verb = _is_verb(word, flag) and words and (_is_nominal(*previous) or previous[0] in WORDS["verb"]
+                                                         or words == [words[0]] and words[0] in _NOUN_SUFFIXES)
+        modifier = flag in _MODIFIER_FLAGS and words
+        joined = word in _CONJUNCTIONS and len("".join(words)) <= 3 and _is_nominal(*previous)
+        if not (_is_nominal(word, flag) or inner_verb or modifier or joined):
             break
         words.append(word)
     phrase = "".join(reversed(words)).strip("、")
-    return _trim(_strip_place("".join(char for char in phrase if char not in _QUOTES)))
+    return _trim(_strip_place("".join(char for char in phrase if char not in _QUOTES))), True
+
+
+def _action(tokens: list[tuple[str, str]]) -> tuple[str, bool]:
+    """The counted action when no noun ends the clause (直接就业260人 -> 就业, 安排创业实习150人 -> 创业实习)
+    and whether a noun is part of it."""
+    verbs = [i for i, (word, _) in enumerate(tokens) if word in WORDS["verb"]]
+    start = verbs[-1] if verbs else 0
+    rest = tokens[start + 1:]
+    nominal = any(_is_nominal(*token) for token in rest)
+    if verbs and not nominal:
+        rest = tokens[start:]
+    return _trim("".join(w for w, f in rest if f not in ("d", "ad", "p", "u", "ul", "uj"))), nominal
 
 
 def _strip_place(phrase: str) -> str:
@@ -365,12 +412,14 @@ def _strip_place(phrase: str) -> str:
 
 
 def _trim(phrase: str) -> str:
-    """Keep the head of a long noun phrase: whole words from the end, up to WHAT_MAX_CHARS."""
-    if len(phrase) <= WHAT_MAX_CHARS or "、" in phrase:
+    """Keep the head of a long noun phrase: whole words from the end, up to WHAT_MAX_CHARS, and the
+    word before a generic head (志愿服务活动, not 活动). Lists (、 和) are kept whole."""
+    if len(phrase) <= WHAT_MAX_CHARS or any(char in phrase for char in "、和与及"):
         return phrase
-    kept = ""
-    for word, _ in reversed(_tokens(phrase)):
-        if len(kept) + len(word) > WHAT_MAX_CHARS:
-            break
-        kept = word + kept
-    return kept or phrase[-WHAT_MAX_CHARS:]
+    words = [word for word, _ in _tokens(phrase)]
+    kept: list[str] = []
+    while words and (not kept or len(words[-1]) + sum(map(len, kept)) <= WHAT_MAX_CHARS):
+        kept.insert(0, words.pop())
+    if words and "".join(kept) in WORDS["generic"]:
+        kept.insert(0, words.pop())
+    return "".join(kept)
