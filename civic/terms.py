@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from civic.config import RESOURCES_DIR
@@ -56,6 +56,7 @@ def stopwords() -> frozenset[str]:
     return frozenset(word for path in STOPWORD_FILES for word in read_word_list(path))
 
 
+@lru_cache(maxsize=1 << 20)  # the vocabulary repeats: one regex check per distinct token
 def is_term(token: str) -> bool:
     """True when `token` is a term by the rules in the module docstring."""
     return (_HAN_WORD.fullmatch(token) is not None and _NUMERAL.fullmatch(token) is None
