@@ -173,6 +173,7 @@ _RELATIVE_RE = re.compile(r"([^的]{1,8})的")
 _QUOTES = frozenset("“”\"「」《》")
 _MODIFIER_FLAGS = ("a", "z")
 _CONJUNCTIONS = frozenset("和与及")
+_NEGATIONS = frozenset("不非无")
 
 
 @functools.cache
@@ -220,7 +221,7 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
     start = match.start()
     if pre and (text[start - 1:start + 1] in _FALSE_PREFIX or (pre == "上" and printed not in ("百", "千", "万"))):
         pre, start = None, num_start
-    if pre == "上":
+    if pre and printed in ("百", "千", "万"):  # 上百人, 近百名, 逾千份
         printed = "一" + printed
     try:
         value = parse_number(printed)
@@ -337,14 +338,14 @@ def _nominal_prefix(run: str) -> str:
     for i, (word, flag) in enumerate(tokens):
         if word in _QUOTES and words:
             continue  # 社区学雷锋“文明使者”志愿服务站
-        next_nominal = i + 1 < len(tokens) and _is_nominal(*tokens[i + 1])
+        next_nominal = i + 1 < len(tokens) and (_is_nominal(*tokens[i + 1]) or tokens[i + 1][1] in _MODIFIER_FLAGS)
         modifier = flag in _MODIFIER_FLAGS or (_is_verb(word, flag) and word not in WORDS["verb"] and words)
         joined = word in _CONJUNCTIONS and words and len("".join(w for w, _ in words)) <= 3
         if not (_is_nominal(word, flag) or ((modifier or joined) and next_nominal)):
             break
         words.append((word, flag))
-    while len(words) > 1 and words[-1][1] == "vn":  # 1100多个课时培训: the hours, not the training
-        words.pop()
+    while words and (words[-1][1] in _MODIFIER_FLAGS or len(words) > 1 and words[-1][1] == "vn"):
+        words.pop()  # 1100多个课时培训: the hours, not the training
     return "".join(w for w, _ in words if w not in _QUOTES)
 
 
@@ -379,13 +380,15 @@ def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
         if word in _QUOTES or (word == "、" and words):
             words.append(word)
             continue
-        if word in WORDS["verb"] and words and not (len(words) == 1 and words[0] in _NOUN_SUFFIXES):
+        if word in WORDS["tail"] or word in WORDS["verb"] and words and not (
+                len(words) == 1 and words[0] in _NOUN_SUFFIXES):
             break  # the verb governing the thing counted; but 整改率 is one word
         inner_verb = _is_verb(word, flag) and words and (_is_nominal(*previous) or previous[0] in WORDS["verb"]
                                                          or words == [words[0]] and words[0] in _NOUN_SUFFIXES)
         modifier = flag in _MODIFIER_FLAGS and words
         joined = word in _CONJUNCTIONS and len("".join(words)) <= 3 and _is_nominal(*previous)
-        if not (_is_nominal(word, flag) or inner_verb or modifier or joined):
+        negation = word in _NEGATIONS and words  # 不文明行为 is not 文明行为
+        if not (_is_nominal(word, flag) or inner_verb or modifier or joined or negation):
             break
         words.append(word)
     phrase = "".join(reversed(words)).strip("、")
@@ -401,7 +404,8 @@ def _action(tokens: list[tuple[str, str]]) -> tuple[str, bool]:
     nominal = any(_is_nominal(*token) for token in rest)
     if verbs and not nominal:
         rest = tokens[start:]
-    return _trim("".join(w for w, f in rest if f not in ("d", "ad", "p", "u", "ul", "uj"))), nominal
+    kept = (w for w, f in rest if w in _NEGATIONS or f not in ("d", "ad", "p", "u", "ul", "uj"))
+    return _trim("".join(kept)), nominal
 
 
 def _strip_place(phrase: str) -> str:
@@ -420,6 +424,6 @@ def _trim(phrase: str) -> str:
     kept: list[str] = []
     while words and (not kept or len(words[-1]) + sum(map(len, kept)) <= WHAT_MAX_CHARS):
         kept.insert(0, words.pop())
-    if words and "".join(kept) in WORDS["generic"]:
+    if words and ("".join(kept) in WORDS["generic"] or words[-1] in _NEGATIONS):
         kept.insert(0, words.pop())
     return "".join(kept)
