@@ -169,3 +169,16 @@ def test_zip_member_names_from_windows_gbk_are_repaired(raw):
     data = buffer.getvalue().replace(b"placeholder.txt", gbk.ljust(len(b"placeholder.txt"), b"_"))
     [result] = save_uploads([("win.zip", data)])
     assert result.name.startswith("win.zip/创文简报.txt"), result
+
+
+def test_streamlit_config_matches_the_upload_limit_and_is_safe(monkeypatch):
+    import tomllib
+
+    from civic.config import ROOT, upload_max_bytes
+
+    monkeypatch.delenv("CIVIC_UPLOAD_MAX_MB", raising=False)
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["server"]["maxUploadSize"] * 1024 * 1024 == upload_max_bytes()
+    assert settings["server"]["enableXsrfProtection"] is True and settings["server"]["enableCORS"] is True
+    assert settings["browser"]["gatherUsageStats"] is False
+    assert settings["client"]["showErrorDetails"] == "type"
