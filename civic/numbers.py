@@ -79,6 +79,7 @@ def _parse_chinese(text: str, printed: str) -> int:
     pending: int | None = None  # a digit waiting for its unit
     last_unit = 0  # the unit just before `pending`, for colloquial 三百五
     zero_gap = False  # a 零 since the last unit: 一百零五 is not 一百五
+    section_unit = 10_000  # the last 十/百/千 of this section: they must descend
     biggest = 0
     for char in text:
         if char in DIGITS:
@@ -88,12 +89,14 @@ def _parse_chinese(text: str, printed: str) -> int:
             pending = DIGITS[char]
         elif char in SMALL_UNITS:
             unit = SMALL_UNITS[char]
+            if unit >= section_unit:
+                raise ValueError(f"not a number: {printed!r} ({char} after a unit as small or smaller)")
             if not pending:
                 if unit != 10 or section % 100:
                     raise ValueError(f"not a number: {printed!r} ({char} without a digit before it)")
                 pending = 1  # 十五 = 一十五
             section += pending * unit
-            pending, last_unit, zero_gap = None, unit, False
+            pending, last_unit, section_unit, zero_gap = None, unit, unit, False
         else:
             unit = BIG_UNITS[char]
             section += pending or 0
@@ -101,7 +104,7 @@ def _parse_chinese(text: str, printed: str) -> int:
                 raise ValueError(f"not a number: {printed!r} ({char} without a number before it)")
             total = (total + section) * unit if unit > biggest else total + section * unit
             biggest = max(biggest, unit)
-            section, pending, last_unit, zero_gap = 0, None, unit, False
+            section, pending, last_unit, section_unit, zero_gap = 0, None, unit, 10_000, False
     if pending is not None:
         # 三百五 = 350 and 一万五 = 15000, but 一百零五 = 105
         section += pending if zero_gap or last_unit == 0 else pending * last_unit // 10
