@@ -281,11 +281,18 @@ _NOT_NAME = re.compile(r"[各该本全每个多等其所这那和与及的在对
 _COMMUNITY_SUFFIX = re.compile(r"社区|村")
 _HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
 _BOUNDARY = re.compile(r"[^\u3400-\u9fff0-9]|[为在到于与和及对将由向从的了是把被给]")
+_GENERIC_VILLAGES = {"农村", "乡村", "新村", "山村", "全村", "渔村", "城村", "小村", "老村", "邻村", "本村", "该村"}
+_VISIT = {"深入", "走进", "来到", "前往", "走访", "位于"}
 _ESTATE_NEXT = re.compile(r"小区|花园|广场|公园|大院|大厦|市场|学校|小学|中学|医院|路|街|大道")
 # Stems that make generic phrases, not names, even when some village bears them: 和谐社区, 示范社区.
-_COMMUNITY_STOP = re.compile(r"^[各该全本每此这那其多驻进入到在与及对将由向从的了]|示范|规范|主题|文明|和谐|"
+_COMMUNITY_STOP = re.compile(r"^[各该全本每此这那其多驻进入到在与及对将由向从的了为把被给是]|示范|规范|主题|文明|和谐|"
                              r"平安|美丽|绿色|智慧|城市|农村|乡村|新农|重点|周边|所在|相关|其他|部分|星级|模范|无疫|党|工作|服务|"
                              r"建设|管理|治理|街道|办事处|行政|自然|贫困|中心|组织|联合|带领|深入|走进|协助|配合|联系|指导|书记|[乡镇]$")
+
+
+def _starts(text: str, at: int) -> bool:
+    """A name can start at `at`: text start, after punctuation or a function word, after 深入/走进."""
+    return at == 0 or bool(_BOUNDARY.match(text, at - 1)) or text[max(0, at - 2):at] in _VISIT
 
 
 def trie_pattern(words: list[str]) -> str:
@@ -396,9 +403,11 @@ class Matcher:
             while run > 0 and start - run < 8 and _HAN_OR_DIGIT.match(text, run - 1):
                 run -= 1
             attached = max((e for e in street_ends if run <= e <= start - 2), default=None)
-            for left in range(attached if attached is not None else run, start - 1):
+            for left in range(attached if attached is not None else run, start):
                 name = text[left:end]
                 stem = text[left:start]
+                if len(stem) == 1 and (name in _GENERIC_VILLAGES or not (left == attached or _starts(text, left))):
+                    continue  # 余村 after 深入, not the 村 of 乡村
                 if _COMMUNITY_STOP.search(stem):
                     continue
                 if _ESTATE_NEXT.match(text, end) or (text[left - 1:left] == "“" and text[end:end + 1] == "”"):
