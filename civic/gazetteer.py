@@ -426,7 +426,7 @@ class Matcher:
         """Where a listed name really starts: 科技市场社区, not the listed 市场社区, after 上门为."""
         if left == run or _BOUNDARY.match(text, left - 1):
             return left
-        for before in range(left - 1, max(run - 1, start - 7), -1):
+        for before in range(left - 1, max(run - 2, start - 8), -1):
             if before < run or _BOUNDARY.match(text, before):
                 stem = text[before + 1:start]
                 return before + 1 if not _COMMUNITY_STOP.search(stem) else left
