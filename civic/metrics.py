@@ -156,7 +156,7 @@ _EXCLUSION_RE = re.compile("|".join(re.escape(e) for e in sorted(EXCLUSIONS, key
 _QUOTE_RE = re.compile(r"“[^“”\n]{1,20}”|\"[^\"\n]{1,20}\"|「[^「」\n]{1,20}」|《[^《》\n]{1,40}》")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 _CLAUSE_END_RE = re.compile(r"[，,。；;：:！？!?\n（）()]")
-_SLOGAN_RE = re.compile(rf"{_CN}[\u4e00-\u9fff]{_CN}")
+_SLOGAN_RE = re.compile(rf"{_CN}(?!{_CN})[\u4e00-\u9fff]{_CN}")  # 一戴二勤, 四好两无, 五个一
 _RATE_RE = re.compile(r"(?:每|平均|人均|日均|月均|年均|户均)[^，,。；;：:！？!?\n]{0,5}$")
 _PLACE_AFTER_RE = re.compile(r"[区县市镇乡村路街河渠山湖桥港庄屯营堡寨店铺沟坡湾]")
 _PLACE_MEASURES = frozenset("台家条间座棵道口里盏块根")
@@ -338,6 +338,8 @@ def _nominal_prefix(run: str) -> str:
     for i, (word, flag) in enumerate(tokens):
         if word in _QUOTES and words:
             continue  # 社区学雷锋“文明使者”志愿服务站
+        if word in WORDS["verb"] and words:
+            break  # 3个路口设置宣传点: the verb of the next clause
         next_nominal = i + 1 < len(tokens) and (_is_nominal(*tokens[i + 1]) or tokens[i + 1][1] in _MODIFIER_FLAGS)
         modifier = flag in _MODIFIER_FLAGS or (_is_verb(word, flag) and word not in WORDS["verb"] and words)
         joined = word in _CONJUNCTIONS and words and len("".join(w for w, _ in words)) <= 3
@@ -404,6 +406,8 @@ def _action(tokens: list[tuple[str, str]]) -> tuple[str, bool]:
     nominal = any(_is_nominal(*token) for token in rest)
     if verbs and not nominal:
         rest = tokens[start:]
+    if not any(flag.startswith("v") for _, flag in rest):
+        return "", False  # 线上1600人: no action printed either
     kept = (w for w, f in rest if w in _NEGATIONS or f not in ("d", "ad", "p", "u", "ul", "uj"))
     return _trim("".join(kept)), nominal
 

@@ -33,7 +33,7 @@ BIG_UNITS: dict[str, int] = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "
 MULTIPLIERS: dict[str, int] = {**SMALL_UNITS, **BIG_UNITS}
 
 CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(MULTIPLIERS)
-ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+ARABIC = r"\d+(?:,\d{3})*(?:[.．]\d+)?"
 MULTIPLIER_CHARS = "".join(MULTIPLIERS)
 
 # One number as printed: Arabic with optional multipliers (1.5万), or a run of Chinese numerals.

@@ -1,0 +1,277 @@
+"""civic.metrics: quantities of campaign work, grouped by phenomenon.
+
+Each row is (text, expected) with expected a list of (span, value, unit, approx, what). Real
+inputs come from the five sample pages (data/raw); the "other cities" rows are invented in the
+style of campaign reports from elsewhere, to keep the rules general.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from civic.metrics import Metric, extract_metrics, load_exclusions, load_metric_words, load_units
+
+Row = tuple[str, float, str, bool, str]
+
+
+def _rows(text: str) -> list[Row]:
+    return [(m.span, m.value, m.unit, m.approx, m.what) for m in extract_metrics(text)]
+
+
+SAMPLE_PAGES = [
+    ("要求机关全体干部职工及辖区志愿者200余人连夜行动,确保所有问题高标准及时整改到位。",
+     [("200余人", 200.0, "人", True, "志愿者")]),
+    ("制作了《公共文明行为常识》折页宣传册3000册,入户发放宣传《公共文明基本常识通俗读本》等宣传单。",
+     [("3000册", 3000.0, "册", False, "宣传册")]),
+    ("此次专项行动共拆除辖区护栏围挡、临建等3处违建,为辖区居民营造了整洁、宽敞、宜居的居住环境。",
+     [("3处", 3.0, "处", False, "违建")]),
+    ("今年以来,新兴街道联合龙山城管新兴中队共拆除违建45处。",
+     [("45处", 45.0, "处", False, "违建")]),
+    ("1月份以来,莲湖街道联合交警、执法联合开展乱停车专项整治4次,劝导整治机动车乱停放125辆,增设非机动车停放处4处。",
+     [("4次", 4.0, "次", False, "专项整治"), ("125辆", 125.0, "辆", False, "机动车"),
+      ("4处", 4.0, "处", False, "停放处")]),
+    # the gold reads 僵尸车 from the clause before; the list printed here is what the sentence says
+    ("开展“僵尸车”专项清理整治8次,清理自行车、电动车、三轮车共计16辆。",
+     [("8次", 8.0, "次", False, "清理整治"), ("16辆", 16.0, "辆", False, "自行车、电动车、三轮车")]),
+    ("截至目前,累计拆除私搭乱建1000平方米,清理“牛皮癣”700余块,拆除违法建筑50余处,清理“僵尸车”2辆。",
+     [("1000平方米", 1000.0, "平方米", False, "私搭乱建"), ("700余块", 700.0, "块", True, "牛皮癣"),
+      ("50余处", 50.0, "处", True, "违法建筑"), ("2辆", 2.0, "辆", False, "僵尸车")]),
+    ("截至目前,淮河路街道673家“五小”门店已整改到位606家,整改率90%。",
+     [("673家", 673.0, "家", False, "门店"), ("606家", 606.0, "家", False, "门店"),  # the same shops
+      ("90%", 90.0, "%", False, "整改率")]),
+    ("10月7日,在盛世花园小区内,站前街道的两名工作人员正在对小区内的小广告进行定期清理。",
+     [("两名", 2.0, "名", False, "工作人员")]),
+    ("“中原之声—文明实践炫中原”第一期开播,有1600余人通过微信视频号观看。",
+     [("1600余人", 1600.0, "人", True, "")]),  # nothing names the viewers; the gold's 观众 is inferred
+    ("今年,向阳街道新增公益广告牌165块,温馨提醒示标识标牌36块。",
+     [("165块", 165.0, "块", False, "公益广告牌"), ("36块", 36.0, "块", False, "标识标牌")]),
+    ("在全区印发《致全区人民一封信》《市民文明手册》15万份。",
+     [("15万份", 150000.0, "份", False, "文明手册")]),
+    ("街道机关、社区、非公企业党组织党员50余人参加了此次志愿活动。",
+     [("50余人", 50.0, "人", True, "党员")]),
+    ("全区4700多名机关在职党员全部向社区报到,参与环境整治、治安防范等12大类40余种服务岗位。",
+     [("4700多名", 4700.0, "名", True, "在职党员"), ("12大类", 12.0, "大类", False, "服务岗位"),
+      ("40余种", 40.0, "种", True, "服务岗位")]),
+    ("就像一张大网,将全办31.13平方公里土地的禁烧囊括网内。",
+     [("31.13平方公里", 31.13, "平方公里", False, "土地")]),
+    ("2018年共推荐好人线索6000条,8人获评郑州市文明市民。",
+     [("6000条", 6000.0, "条", False, "好人线索"), ("8人", 8.0, "人", False, "文明市民")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SAMPLE_PAGES)
+def test_sample_pages(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
+CHINESE_NUMERALS = [
+    ("在全区设置“一核三站”四个维权站点。", [("四个", 4.0, "个", False, "维权站点")]),
+    ("由机关干部、社区党员以及七个行政村的三委会成员组成。", [("七个", 7.0, "个", False, "行政村")]),
+    ("二十余名志愿者走上街头,劝导不文明行为三百多起。",
+     [("二十余名", 20.0, "名", True, "志愿者"), ("三百多起", 300.0, "起", True, "不文明行为")]),
+    ("上午9点,两百余名志愿者在人民广场集合。", [("两百余名", 200.0, "名", True, "志愿者")]),
+    ("省级文化产业重点企业两家,文化产业特色村、镇两个。",
+     [("两家", 2.0, "家", False, "重点企业"), ("两个", 2.0, "个", False, "文化产业特色村、镇")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CHINESE_NUMERALS)
+def test_chinese_numerals(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
+APPROX_MARKERS = [
+    ("受益群众约3000人次。", [("约3000人次", 3000.0, "人次", True, "受益群众")]),
+    ("接待来访群众近1500人次。", [("近1500人次", 1500.0, "人次", True, "来访群众")]),
+    ("累计服务8000余人次。", [("8000余人次", 8000.0, "人次", True, "服务")]),
+    ("开展法律咨询、法律援助100多次。", [("100多次", 100.0, "次", True, "法律咨询、法律援助")]),
+    ("活动现场,近百名党员干部参与义务劳动。", [("近百名", 100.0, "名", True, "党员干部")]),
+    ("全年发放宣传单逾万份。", [("逾万份", 10000.0, "份", True, "宣传单")]),
+    ("参与群众超过2000人。", [("超过2000人", 2000.0, "人", True, "群众")]),
+    ("清理垃圾5吨左右。", [("5吨左右", 5.0, "吨", True, "垃圾")]),
+    # 以上 is a lower bound: approximate, and the dashboard sums such values with ≥
+    ("居民满意度达到95%以上。", [("95%以上", 95.0, "%", True, "满意度")]),
+    ("组织志愿者十来人清扫楼道。", [("十来人", 10.0, "人", True, "志愿者")]),
+    # 附近 and 线上 end other words: the 近 and 上 are not approximation words here
+    ("对学校附近3个小区设置宣传点。", [("3个", 3.0, "个", False, "小区")]),
+    ("线上1600人观看直播。", [("1600人", 1600.0, "人", False, "")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), APPROX_MARKERS)
+def test_approx_markers(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
+WHAT_AFTER = [
+    ("活动中,50余名党员志愿者开展“全城清洁”行动。", [("50余名", 50.0, "名", True, "党员志愿者")]),
+    ("为全区1850名妇女颁发职业资格培训证书。", [("1850名", 1850.0, "名", False, "妇女")]),
+    ("先后为110名贫困学生提供1100多个课时培训。",  # the hours are counted, not the training
+     [("110名", 110.0, "名", False, "贫困学生"), ("1100多个", 1100.0, "个", True, "课时")]),
+    ("安装了200个市机关局购置的垃圾箱。", [("200个", 200.0, "个", False, "垃圾箱")]),  # relative clause skipped
+    ("先后在全区选取并建立58所“儿童之家”。", [("58所", 58.0, "所", False, "儿童之家")]),
+    ("点亮了新兴社区11个“微心愿”。", [("11个", 11.0, "个", False, "微心愿")]),
+    ("入驻174个社区学雷锋“文明使者”志愿服务站。",  # a generic head (站) keeps the word before it
+     [("174个", 174.0, "个", False, "志愿服务站")]),
+    ("对辖区内的18个老旧小区进行了改造。", [("18个", 18.0, "个", False, "老旧小区")]),
+    ("崔晓春、杨金秀、尹世才、孟铁成4人位列候选人。", [("4人", 4.0, "人", False, "候选人")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WHAT_AFTER)
+def test_what_after_the_unit(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
+WHAT_BEFORE = [
+    ("累计挂横幅500余条,张贴海报500余份,LED屏滚动播放标语100多条次,分发宣传资料400余份。",
+     [("500余条", 500.0, "条", True, "横幅"), ("500余份", 500.0, "份", True, "海报"),
+      ("100多条次", 100.0, "条次", True, "标语"), ("400余份", 400.0, "份", True, "宣传资料")]),
+    ("社区上门入户宣传的入户率达到100%。", [("100%", 100.0, "%", False, "入户率")]),
+    ("向阳街道对辖区企业等进行了实地创建工作督查共计32次。",  # the gold says 督查
+     [("32次", 32.0, "次", False, "工作督查")]),
+    ("组建居民志愿者、党员志愿者、在职党员志愿者等服务队伍4支,利用志愿服务项目7次。",
+     [("4支", 4.0, "支", False, "服务队伍"), ("7次", 7.0, "次", False, "志愿服务项目")]),
+    ("该孵化基地已入驻33家经济实体,直接就业260人,安排创业实习150人。",
+     [("33家", 33.0, "家", False, "经济实体"), ("260人", 260.0, "人", False, "就业"),
+      ("150人", 150.0, "人", False, "创业实习")]),
+    ("参与志愿者和社工达24000余人次。", [("24000余人次", 24000.0, "人次", True, "志愿者和社工")]),
+    ("开展城市管理志愿服务活动1800余次。", [("1800余次", 1800.0, "次", True, "志愿服务活动")]),
+    ("种植苗木共计2100余株。", [("2100余株", 2100.0, "株", True, "苗木")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WHAT_BEFORE)
+def test_what_before_the_number(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
+OTHER_CITIES = [
+    ("截至目前,共出动执法人员1200余人次,清理占道经营摊点350处,拆除违法广告牌匾86块。",
+     [("1200余人次", 1200.0, "人次", True, "执法人员"), ("350处", 350.0, "处", False, "经营摊点"),
+      ("86块", 86.0, "块", False, "广告牌匾")]),
+    ("今年以来,该街道累计投入资金50万元,新建停车泊位300个,施划停车线2000余米。",
+     [("50万元", 500000.0, "元", False, "资金"), ("300个", 300.0, "个", False, "停车泊位"),
+      ("2000余米", 2000.0, "米", True, "停车线")]),
+    ("全区共招募志愿者3万余名,开展志愿服务活动5000余场次,服务时长达12万小时。",
+     [("3万余名", 30000.0, "名", True, "志愿者"), ("5000余场次", 5000.0, "场次", True, "志愿服务活动"),
+      ("12万小时", 120000.0, "小时", False, "时长")]),
+    ("共清运垃圾120吨,清理卫生死角80余处,疏通下水道15处。",
+     [("120吨", 120.0, "吨", False, "垃圾"), ("80余处", 80.0, "处", True, "卫生死角"),
+      ("15处", 15.0, "处", False, "下水道")]),
+    ("自2019年以来,共举办培训班12期。", [("12期", 12.0, "期", False, "培训班")]),
+    ("共计排查隐患点位60余个,整改问题142个,整改率达100%。",
+     [("60余个", 60.0, "个", True, "隐患点位"), ("142个", 142.0, "个", False, "问题"),
+      ("100%", 100.0, "%", False, "整改率")]),
+    ("整改率达到百分之九十五。", [("百分之九十五", 95.0, "%", False, "整改率")]),
+    ("发放宣传资料１．５万份。", [("１．５万份", 15000.0, "份", False, "宣传资料")]),  # full-width, uncleaned
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), OTHER_CITIES)
+def test_other_cities(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
+NOT_METRICS = [
+    "11月22日上午,解放路街道开展了活动。",  # dates
+    "2018年,二七区始终把人民群众放在首位。",  # years
+    "上午9点半,活动正式开始。",  # times
+    "在第五届郑州市道德模范评选活动中获奖。",  # ordinals
+    "“中原之声”第一期开播。",
+    "科技市场社区第四网格的老人。",
+    "一马路街道各社区结合自身特点。",  # parts of names
+    "福华街街道七一三社区党支部组织活动。",
+    "这些文化墙以党的十九大精神为主题。",
+    "二七区妇联不断打造特色项目。",
+    "三门峡市五里堡街道召开会议。",
+    "实现“四好两无一规范”的整治目标。",
+    "按“门前三包”要求落实责任。",
+    "在盛世三期8号楼附近空地。",  # an estate's phase and a building number
+    "来童寨村二组网格长胡江浩说。",
+    "3年来,实施精品个案援助。",  # durations
+    "2日内进行复查。",
+    "为期半个月的专题培训。",
+    "从“八小时以内”向“八小时以外”延伸。",
+    "每周对辖区进行一次全面排查。",  # frequencies
+    "每天一次“碰头会”,大家开得不亦乐乎。",
+    "每月召开2次推进会。",
+    "积极倡导“一戴二勤三减少”。",  # slogans and set phrases
+    "街道采取“一警二通三取缔”原则进行全面治理。",
+    "推行一户一档、一人一策。",
+    "新兴街道还积极开展了一系列的举措。",
+    "购置一批休闲座椅。",
+    "成为社区里一道亮丽的风景。",
+    "开展一对一帮扶。",
+    "他们三番五次上门做工作。",  # idioms
+    "千方百计解决群众困难。",
+    "一心一意为群众服务。",
+    "增强四个意识,坚定四个自信,做到两个维护。",
+    "这些热心老人年龄大都在60岁以上。",  # ages
+    "77岁的刘淑梅老人早早地在家门口候着。",
+    "50集3D电视系列剧《快乐星球5》正在拍摄。",  # titles and numbers glued to letters
+    "《大国廉政——中国廉政故事100部系列微电影》首批四部影片成功发布。",
+    "联系电话:0371-68881234。",  # phone numbers
+    "避免造成地面积水等二次污染。",  # 二 + measure word is an ordinal: counts say 两
+    "可以喷出数十米高的水雾。",  # vague: 数十
+    "清理三轮车上的杂物。",  # a vehicle named with a numeral
+]
+
+
+@pytest.mark.parametrize("text", NOT_METRICS)
+def test_not_metrics(text: str) -> None:
+    assert _rows(text) == []
+
+
+def test_offsets_span_and_sentence() -> None:
+    text = "近日,街道开展整治。共拆除违建45处,清理垃圾约3吨!下一步,继续推进。"
+    assert extract_metrics(text) == [
+        Metric(45.0, "处", False, "违建", "45处", "共拆除违建45处,清理垃圾约3吨!", 15, 18),
+        Metric(3.0, "吨", True, "垃圾", "约3吨", "共拆除违建45处,清理垃圾约3吨!", 23, 26),
+    ]
+
+
+def test_span_broken_by_a_line_break_keeps_its_printed_form() -> None:
+    text = "将全办31.13\n\n平方公里土地的禁烧囊括网内"
+    [metric] = extract_metrics(text)
+    assert (metric.span, metric.value, metric.unit, text[metric.start:metric.end]) == (
+        "31.13\n\n平方公里", 31.13, "平方公里", "31.13\n\n平方公里")
+
+
+def test_text_without_numbers_has_no_metrics() -> None:
+    assert extract_metrics("") == []
+    assert extract_metrics("街道组织志愿者开展清洁活动。") == []
+
+
+def test_units_file_errors_name_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("# units\nunit,kind,after_chinese\n人,person,yes\n处,place,yes\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{path}:4: expected unit,kind,yes\|no with kind in"):
+        load_units(path)
+    path.write_text("unit,kind\n人,person\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="expected the header unit,kind,after_chinese"):
+        load_units(path)
+
+
+def test_words_file_errors_name_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "words.csv"
+    path.write_text("word,role\n拆除,verb\n违建,thing\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{path}:3: expected word,role with role in"):
+        load_metric_words(path)
+
+
+def test_exclusions_file_errors_name_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "exclusions.txt"
+    path.write_text("# idioms\n三番五次\n千方 百计\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{path}:3: one expression per line, without spaces"):
+        load_exclusions(path)
+
+
+def test_shipped_resources_load() -> None:
+    units = load_units()
+    assert (units["人次"].kind, units["平方米"].kind, units["%"].kind, units["期"].after_chinese) == (
+        "person", "measure", "percent", False)
+    assert "三番五次" in load_exclusions()
+    assert "违建" in load_metric_words()["noun"]
