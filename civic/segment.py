@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from civic.clean import ends_paragraph
+from civic.clean import CONTINUING, _word_across, ends_paragraph
 from civic.people import ROLE_WORDS, is_byline
 
 _LEAD = re.compile(r"^(?:本报讯|本报消息|本报\d{1,2}月\d{1,2}日讯|[\u4e00-\u9fff]{2,8}(?:网|报|台|社)讯)")
@@ -56,6 +56,7 @@ _PLACE_START = re.compile(
 )
 _UNIT_SUFFIX = "(?:街道办事处|街道|办事处|街办|乡|镇|社区|村|区|县|市|旗)"
 _UNIT_TOKEN = re.compile(rf"^(?![全我本该各辖])[\u4e00-\u9fff]{{2,12}}?{_UNIT_SUFFIX}$")
+_TITLE_UNIT = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?[区县市])?([\u4e00-\u9fff]{2,6}?(?:街道|乡|镇))")
 _UNIT_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:街道|办事处|乡|镇|社区|村)")
 _HEAD_MAX = 64
 _DECORATION_MAX = 10
@@ -138,6 +139,7 @@ class _Draft:
     lead: bool = False
     closed: bool = False
     is_caption: bool = False
+    jumps: set[int] = field(default_factory=set)  # indexes of parts printed after a decoration
 
     def add(self, unit: _Unit, to: list[_Unit]) -> None:
         to.append(unit)
@@ -155,6 +157,7 @@ def segment(text: str) -> Page:
     """
     units = _units(text)
     drafts = _assemble(units)
+    _reflow_jumps(drafts)
     _attach_numbered(drafts, [u for u in units if u.kind == "numbered"])
     drafts = _drop_intro([d for d in drafts if d.parts])
     articles = [_article(d, text) for d in drafts]
@@ -269,7 +272,9 @@ def _assemble(units: list[_Unit]) -> list[_Draft]:
                 continue
             if pending and current and _inside_article(pending, unit, current):
                 for head in pending:
-                    if not _is_decoration(head, unit, current):
+                    if _is_decoration(head, unit, current):
+                        current.jumps.add(len(current.parts))
+                    else:
                         current.add(head, current.parts)
                 pending.clear()
                 current.closed = False
@@ -330,6 +335,85 @@ def _is_decoration(head: _Unit, unit: _Unit, current: _Draft) -> bool:
     last = current.parts[-1].body_text if current.parts else ""
     first_clause = re.split(r"[,。;:!?、]", unit.body_text, maxsplit=1)[0]
     return not ends_paragraph(last) or len(first_clause) <= 4
+
+
+def _reflow_jumps(drafts: list[_Draft]) -> None:
+    """Give text that jumped columns back to the article it continues.
+
+    A run of paragraphs that follows a decoration slogan, or opens mid-sentence
+    (`环境,并在辖区内...`, `题的活动。`), may continue another article whose text broke off
+    unfinished (`积极绿化美化`). A run opening mid-sentence goes to the unfinished article whose
+    last word it completes (`150` | `余幅`), else to one whose unit it names, else to the latest
+    unfinished one; a run after a decoration that names only another article's unit
+    (`福镇街道由纪工委...` inside the 站前街道 article) goes to that article. Moved paragraphs
+    are listed in the receiving article's `extra` ranges.
+    """
+    units = {id(d): _draft_units(d) for d in drafts}
+    for draft in drafts:
+        if draft.is_caption:
+            continue
+        jumped = {id(draft.parts[i]) for i in draft.jumps if i < len(draft.parts)}
+        runs = _runs(draft)
+        draft.parts = runs[0]
+        for run in runs[1:]:
+            target = _run_owner(run, draft, drafts, units, after_jump=id(run[0]) in jumped)
+            target.parts += run
+            if target is not draft:
+                target.extra += run
+
+
+def _draft_units(draft: _Draft) -> set[str]:
+    names = set()
+    for line in draft.title:
+        names.update(m.group(1) for m in _TITLE_UNIT.finditer(line.text))
+    return names
+
+
+def _runs(draft: _Draft) -> list[list[_Unit]]:
+    runs: list[list[_Unit]] = [[]]
+    for index, part in enumerate(draft.parts):
+        if index and (index in draft.jumps or _opens_mid_sentence(part.body_text)):
+            runs.append([])
+        runs[-1].append(part)
+    return runs[:1] + [run for run in runs[1:] if run]
+
+
+def _opens_mid_sentence(text: str, *, after_jump: bool = False) -> bool:
+    """`,大家撸起袖子`, `题的活动。`, `余幅。`; after a decoration also `环境,并在...`.
+
+    A paragraph may open with a short clause (`据了解,`, `目前,`), but not with a sentence of
+    four characters or less; right after a decoration a two-character clause is taken as the
+    tail of a broken sentence too.
+    """
+    if not text:
+        return False
+    first_clause = re.split(r"[,。;:!?、]", text, maxsplit=1)[0]
+    closing = text[len(first_clause):len(first_clause) + 1]
+    return (text[0] in CONTINUING or (len(first_clause) <= 4 and closing == "。")
+            or (after_jump and len(first_clause) <= 2 and closing == ","))
+
+
+def _run_owner(run: list[_Unit], draft: _Draft, drafts: list[_Draft], units: dict[int, set[str]], *,
+               after_jump: bool) -> _Draft:
+    text = "".join(part.body_text for part in run)
+    named = [d for d in drafts if not d.is_caption and any(u in text for u in units[id(d)])]
+    if not _opens_mid_sentence(text, after_jump=after_jump):
+        others = [d for d in named if d is not draft]
+        mentions_own = any(u in text for u in units[id(draft)])
+        return others[0] if after_jump and len(others) == 1 and not mentions_own else draft
+    unfinished = [d for d in drafts if not d.is_caption and d.parts and d.start < run[0].start
+                  and not ends_paragraph(d.parts[-1].body_text)]
+    if text[0] in "余多":  # 150 | 余幅: only a number can be continued by 余/多
+        unfinished = [d for d in unfinished if d.parts[-1].body_text[-1:].isdigit()]
+    if not unfinished:
+        return draft
+    for candidate in unfinished:
+        if _word_across(candidate.parts[-1].body_text, text):
+            return candidate
+    for candidate in unfinished:
+        if candidate in named:
+            return candidate
+    return unfinished[-1]
 
 
 def _attach_numbered(drafts: list[_Draft], items: list[_Unit]) -> None:

@@ -241,3 +241,22 @@ def test_single_paragraph_without_headline_is_an_article():
     text = "11月22日上午,解放路街道开展“全城清洁”党员志愿服务行动。"
     (article,) = segment(text).articles
     assert (article.title, article.is_caption, article.start, article.end) == ("", False, 0, len(text))
+
+
+@pytest.mark.parametrize(
+    ("title", "holds", "lacks"),
+    [
+        # after the slogan 戮力同心共“创城”, two paragraphs naming 福镇街道 continue that article
+        ("龙山区福镇街道 持续深耕机制建设", "监督循环长效机制,实现督导进驻一线。", "题的活动。"),
+        ("龙山区站前街道 强化氛围营造", "等为主\n题的活动。落实包保责任", "监督循环长效机制"),
+        # 积极绿化美化 | 合力共创“文明城” ... | 环境,并在辖区内打造百合花园2处: the latest unfinished article
+        ("西安区安家街道 深入推进“六强化”", "积极绿化美化\n环境,并在辖区内打造百合花园2处", "余幅。"),
+        # 余幅 continues a number: it stays with 富国街道 (its 宣传板150), not the unfinished 拆除东吉大
+        ("西安区富国街道 文明创建在行动", "余幅。社区上门入户宣传的入户率达到100%。", "强化部门联动。"),
+    ],
+)
+def test_text_that_jumped_columns_returns_to_its_article(title, holds, lacks):
+    _, page = _page("003_59fc856302813e7e.txt")
+    (article,) = [a for a in page.articles if a.title == title]
+    assert holds in article.body
+    assert lacks not in article.body
