@@ -38,9 +38,16 @@ _NAME = re.compile(r"[\u4e00-\u9fff·]{1,4}")
 
 #: A whole line that is a byline: role words and names only, optionally in brackets.
 BYLINE = re.compile(
-    rf"^\(?\s*(?:{_ROLE})\s*[\u4e00-\u9fff· ]{{1,40}}?(?:\s*(?:{_ROLE})\s*[\u4e00-\u9fff· ]{{1,40}}?)*"
+    rf"^\(?\s*(?:{_ROLE})\s*[\u4e00-\u9fff·、 ]{{1,40}}?(?:\s*(?:{_ROLE})\s*[\u4e00-\u9fff·、 ]{{1,40}}?)*"
     r"(?:\s*(?:文/图|文图|图文|摄影|摄|图|报道))?\s*\)?$"
 )
+_DECORATION = "□■●◎★☆◆◇▲△○·*"
+
+
+def _normal(line: str) -> str:
+    """`■记者:张三` -> `记者 张三`; `【记者 张三】` -> `(记者 张三)`."""
+    line = line.strip().lstrip(_DECORATION).strip().replace("【", "(").replace("】", ")")
+    return re.sub(rf"({_ROLE})\s*:\s*", r"\1 ", line)
 
 
 @dataclass(frozen=True)
@@ -50,9 +57,9 @@ class Person:
 
 
 def is_byline(line: str) -> bool:
-    """True when `line` is nothing but a byline (`记者 张改华`, `通讯员 王楠 文/图`)."""
-    line = line.strip()
-    return bool(BYLINE.match(line)) and len(line) <= 60 and not re.search(r"[,。;:!?、]", line)
+    """True when `line` is nothing but a byline (`记者 张改华`, `通讯员 王楠 文/图`, `■记者:张三`)."""
+    line = _normal(line)
+    return bool(BYLINE.match(line)) and len(line) <= 60 and not re.search(r"[,。;:!?]", line)
 
 
 def parse_byline(byline: str) -> list[Person]:
@@ -69,7 +76,7 @@ def parse_byline(byline: str) -> list[Person]:
         >>> parse_byline("本报记者 梁月琳 通讯员 李香尼 摄")
         [Person(role='reporter', name='梁月琳'), Person(role='correspondent', name='李香尼')]
     """
-    text = byline.replace("本报讯", " ").strip().strip("()").strip()
+    text = _normal(byline.replace("本报讯", " ")).strip("()").strip()
     text = re.sub(r"\s*/\s*", "/", text)
     photographed = False
     while True:

@@ -40,8 +40,11 @@ from dataclasses import dataclass, field
 from civic.clean import CONTINUING, _word_across, ends_paragraph
 from civic.people import ROLE_WORDS, is_byline
 
-_LEAD = re.compile(r"^(?:本报讯|本报消息|本报\d{1,2}月\d{1,2}日讯|[\u4e00-\u9fff]{2,8}(?:网|报|台|社)讯)")
-_INLINE_BYLINE = re.compile(r"^\s*(\([^()]{2,60}\))")
+_LEAD = re.compile(
+    r"^(?:本报讯|本报消息|本报[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日(?:讯|电)|[\u4e00-\u9fff]{2,8}(?:网|报|台|社)讯"
+    r"|新华社[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电)"
+)
+_INLINE_BYLINE = re.compile(r"^\s*([(【][^()【】]{2,60}[)】])")
 _META = re.compile(
     r"^(?:发布时间|发布日期|更新时间|时间|日期|来源|稿源|作者|编辑|责任编辑|责编|审核|审校|校对|浏览次数|点击数|阅读)\s*[:]"
     r"|^\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+(?:来源|作者).*)?$"
@@ -50,7 +53,7 @@ _META = re.compile(
 _ROLE_START = "|".join(sorted((re.escape(w) for w in ROLE_WORDS if not w.endswith("/")), key=len, reverse=True))
 _GLUED_BYLINE = re.compile(rf"(?<=[。!?”」])\s*((?:{_ROLE_START})[^。!?]*)$")
 _PHOTO_CREDIT = re.compile(rf"\s+((?:{_ROLE_START})[^。!?]*(?:摄|摄影))$")
-_NUMBERED = re.compile(r"^(?:\d{1,2}\s+|[\u2460-\u2473\u2776-\u277f])(?=\S)")
+_NUMBERED = re.compile(r"^图?(?:\d{1,2}\s+|[\u2460-\u2473\u2776-\u277f][\s:]*)(?=\S)")
 _PLACE_START = re.compile(
     r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|市|区|县|旗))?[\u4e00-\u9fff]{1,8}?(?:街道办事处|街道|办事处|街办|乡|镇|社区|村|区|县|市)"
 )
@@ -417,7 +420,11 @@ def _run_owner(run: list[_Unit], draft: _Draft, drafts: list[_Draft], units: dic
 
 
 def _attach_numbered(drafts: list[_Draft], items: list[_Unit]) -> None:
-    """Give each numbered caption to the article of the unit it names, or make it a caption article."""
+    """Give each numbered caption to the article it illustrates, or make it a caption article.
+
+    A caption naming a unit goes to the article about that unit, or stands alone when the page
+    has none; a caption naming no unit goes to the article printed before it.
+    """
     attached: dict[str, _Draft] = {}
     for item in items:
         key = re.sub(r"\s", "", item.body_text)
@@ -427,7 +434,10 @@ def _attach_numbered(drafts: list[_Draft], items: list[_Unit]) -> None:
             owner.extra.append(item)
             continue
         name = _UNIT_NAME.match(item.body_text)
-        owner = _article_naming(drafts, name.group()) if name else None
+        if name:
+            owner = _article_naming(drafts, name.group())
+        else:  # names no unit: it illustrates the article it is printed after
+            owner = next((d for d in reversed(drafts) if not d.is_caption and d.start < item.start), None)
         if owner is None:
             owner = _Draft(start=item.start, end=item.end, is_caption=True, closed=True)
             owner.parts.append(item)

@@ -40,6 +40,10 @@ def P(name):
         ("通讯员 王 楠", [C("王楠")]),  # a name spaced out to fill the column
         ("见习记者 欧阳娜娜 特约通讯员 司马光", [R("欧阳娜娜"), C("司马光")]),
         ("记者 景静 记者 景静", [R("景静")]),  # printed twice: one row
+        # other papers: decorations, colons, 【】 brackets, names separated by 、
+        ("■记者:张三 通讯员:李四", [R("张三"), C("李四")]),
+        ("【记者 张三 通讯员 李四】", [R("张三"), C("李四")]),
+        ("通讯员 张三、李四 文/图", [C("张三"), C("李四")]),
         # nothing to find
         ("", []),
         ("人和路街道", []),

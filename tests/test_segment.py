@@ -260,3 +260,25 @@ def test_text_that_jumped_columns_returns_to_its_article(title, holds, lacks):
     (article,) = [a for a in page.articles if a.title == title]
     assert holds in article.body
     assert lacks not in article.body
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # leads of other papers and agencies, bracketed bylines in 【】
+        ("东城街道开展消防演练\n\n本报郑州11月22日讯【记者 张三】东城街道组织商户开展消防演练。",
+         ("东城街道开展消防演练", "东城街道组织商户开展消防演练。", "【记者 张三】")),
+        ("郑州市开展文明交通劝导\n\n新华社郑州5月12日电(记者 张三)郑州市组织志愿者开展文明交通劝导。",
+         ("郑州市开展文明交通劝导", "郑州市组织志愿者开展文明交通劝导。", "(记者 张三)")),
+        # decorated byline with colons, between headline and body
+        ("楼院换新颜\n\n■记者:张三 通讯员:李四\n\n西城街道完成老旧楼院改造12个。",
+         ("楼院换新颜", "西城街道完成老旧楼院改造12个。", "■记者:张三 通讯员:李四")),
+        # numbered photos that name no unit illustrate the article printed before them
+        ("北城街道 清理小广告\n\n本报讯 北城街道组织志愿者清理小广告1500处。"
+         "\n\n图①:志愿者在清理小广告。\n\n图② 社区开展宣传。",
+         ("北城街道 清理小广告", "北城街道组织志愿者清理小广告1500处。\n志愿者在清理小广告。\n社区开展宣传。", "")),
+    ],
+)
+def test_other_layouts(text, expected):
+    page = segment(clean(text).text)
+    assert [(a.title, a.body, a.byline) for a in page.articles] == [expected]
