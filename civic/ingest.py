@@ -58,6 +58,7 @@ _CONTROL_SHARE = 0.10  # more control characters than this (NUL included) means 
 _CJK_SHARE = 0.5  # GB18030 text: at least this share of its non-ASCII characters are CJK...
 _COMMON_SHARE = 0.5  # ...and half its hanzi in GB2312 (simplified ~99%, traditional ~60%, random ~30%)
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
+_JUDGED_CHARS = 200_000
 
 
 class NotText(ValueError):
@@ -102,9 +103,10 @@ def _plausibly_chinese(text: str) -> str | None:
     """None when `text` reads as Chinese, else why not (used to accept a GB18030 decoding).
 
     Only the non-ASCII characters are judged (a manifest is mostly ASCII): most of them must
-    be hanzi or CJK punctuation, and most hanzi common ones (in GB2312).
+    be hanzi or CJK punctuation, and most hanzi common ones (in GB2312). The first
+    `_JUDGED_CHARS` characters are enough to judge.
     """
-    wide = [ch for ch in text if ord(ch) >= 0x80 and not ch.isspace()]
+    wide = [ch for ch in text[:_JUDGED_CHARS] if ord(ch) >= 0x80 and not ch.isspace()]
     hanzi = [ch for ch in wide if _is_hanzi(ch)]
     cjk = len(hanzi) + sum(1 for ch in wide if 0x3000 <= ord(ch) <= 0x303F or 0xFF00 <= ord(ch) <= 0xFFEF)
     if not hanzi or cjk < _CJK_SHARE * len(wide):
@@ -115,11 +117,14 @@ def _plausibly_chinese(text: str) -> str | None:
     return None
 
 
+_CONTROLS = {code: None for code in [*range(0x20), 0x7F] if chr(code) not in _TEXT_CONTROLS}
+
+
 def _binary_reason(text: str) -> str | None:
     """Why decoded `text` is binary rather than text (control-character heavy), or None."""
     if not text:
         return None
-    controls = sum(1 for ch in text if (ch < " " and ch not in _TEXT_CONTROLS) or ch == "\x7f")
+    controls = len(text) - len(text.translate(_CONTROLS))
     if controls > _CONTROL_SHARE * len(text):
         nuls = text.count("\x00")
         what = f"{nuls} NUL bytes" if nuls > controls / 2 else "control characters"

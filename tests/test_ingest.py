@@ -3,6 +3,7 @@
 import codecs
 import hashlib
 import random
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,19 @@ def test_listed_but_absent_files_are_reported(tmp_path):
     (tmp_path / "manifest.csv").write_text("file,paper_city,year\ngone.txt,郑州市,2019\n", encoding="utf-8")
     assert manifest_problems(tmp_path) == ["manifest.csv: gone.txt is listed but not in the raw folder"]
     assert page_metadata(tmp_path, "other.txt") == {"paper_city": "", "year": None, "page_date": None}
+
+
+def test_parts_are_decoded_in_bounded_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr("civic.ingest.BLOCK_BYTES", 256 * 1024)
+    path = tmp_path / "big.txt"
+    with path.open("w", encoding="gb18030") as f:
+        for _ in range(12 * 1024 * 1024 // len(PAGE_TEXT.encode("gb18030"))):  # ~12 MB
+            f.write(PAGE_TEXT + "\n\n")
+    tracemalloc.start()
+    try:
+        chars = sum(len(part.text) for part in iter_source_parts(path, tmp_path, max_chars=200_000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert chars == len(path.read_text(encoding="gb18030"))
+    assert peak < 4 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB while reading a 12 MB file"
