@@ -256,9 +256,10 @@ def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | N
     """
     out.mkdir(parents=True, exist_ok=True)
     with _lock(out):
-        previous = store.current(out)
         version = parser_version()
-        known = _known_sources(previous, version) if previous and not full else {}
+        current = store.current(out)
+        known = _known_sources(current, version) if current and not full else {}
+        previous = current if known else None  # the generation whose rows are reused
         files = scan(raw, known)
         changed = [f for f in files if f.sha256 != known.get(f.name, {}).get("sha256")]
         names = {f.name for f in files}

@@ -87,3 +87,12 @@ def test_corpus_step_output_equals_full_build(raw, tmp_path, monkeypatch):
     assert_same_build(out, tmp_path / "full")
     articles = store.read_table("articles", out)
     assert set(articles["street"]) == {f"{len(articles)}篇"}
+
+
+def test_parser_change_parses_everything_and_drops_removed_files(raw, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _build(raw, out)
+    (raw / SAMPLE[0].name).unlink()
+    monkeypatch.setattr(pipeline, "parser_version", lambda: "a newer parser")
+    assert len(_build(raw, out)) == 3
+    assert sorted(store.read_table("build_report", out)["source"]) == [p.name for p in SAMPLE[1:4]]

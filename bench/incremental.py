@@ -1,0 +1,63 @@
+"""Rebuild time after adding one page to a built corpus, removing it, and changing nothing.
+
+Each step runs `python -m civic build` as a user would (interpreter start and imports
+included) and also reports the build's own time from its summary line.
+
+    .venv/bin/python bench/incremental.py --raw /tmp/civic-bench/raw-100k --out /tmp/civic-bench/out-100k
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate  # noqa: E402
+
+ADDED = "bench-added"
+
+
+def timed_build(raw: Path, out: Path) -> tuple[float, float, str]:
+    """(wall seconds, seconds the build reports, summary line) of one CLI build."""
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "civic", "build", "--raw", str(raw), "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr.strip()[-300:]
+    reported = re.search(r"in ([\d.]+) s", summary)
+    return wall, float(reported.group(1)) if reported else float("nan"), summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--raw", type=Path, required=True, help="raw folder already built into --out")
+    p.add_argument("--out", type=Path, required=True)
+    args = p.parse_args(argv)
+    added = args.raw / ADDED
+    shutil.rmtree(added, ignore_errors=True)
+    steps = []
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(2, Path(tmp), seed=int(time.time()))
+        pages = sorted(Path(tmp).glob("*.txt"))
+        added.mkdir()
+        for label, change in (("add a page (first rebuild after a full build)", lambda: shutil.copy(pages[0], added)),
+                              ("add another page", lambda: shutil.copy(pages[1], added)),
+                              ("remove both pages", lambda: shutil.rmtree(added)),
+                              ("no change", lambda: None)):
+            change()
+            steps.append((label, *timed_build(args.raw, args.out)))
+    for label, wall, reported, summary in steps:
+        print(f"{label:<48} {wall:6.2f} s wall ({reported:.2f} s in build)  | {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
