@@ -251,7 +251,8 @@ class Mention:
     `kind` says how it matched: official (a gazetteer name), alias (a historical name in
     place_aliases.tsv), stem (the stem of a unit printed with another suffix: 侯寨乡 for
     侯寨街道; trust it only with context) or unknown (clearly printed X街道, not in the gazetteer).
-    For a division, `kind` is official, short or historical.
+    For a division, `kind` is official, short (管城区), historical (襄樊) or weak (a bare city
+    name such as 郑州: it vouches for the city but may be an ordinary word).
     """
 
     start: int
@@ -266,6 +267,10 @@ class Mention:
 _OFFICE = ("街道办事处", "街道办", "街办", "办事处")
 # A lookahead, so that overlapping suffixes are all tried: 北下街办事处 is 北下街 + 办事处, not 北下 + 街办.
 _SUFFIXES = ("街道办事处", "街道办", "街道", "街办", "办事处", "苏木", "镇", "乡")
+# Units whose name is also a campaign phrase (创建平安街道, 小城镇建设): trusted only with context.
+_GENERIC_STEMS = {"平安", "和谐", "幸福", "中心", "小城", "先进", "五星", "文化", "工业", "发展", "安全", "宜居",
+                  "园林", "文明", "卫生", "示范", "美丽", "绿色", "重点"}
+_GENERIC_DIVISIONS = {"城区", "矿区", "郊区", "东区", "西区", "南区", "北区", "市区", "新区", "盐区", "市辖区"}
 _STREET_SUFFIX = re.compile("(?=(" + "|".join(_SUFFIXES) + "))")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 MAX_STEM = 14
@@ -328,16 +333,23 @@ class Matcher:
         self.gaz = gaz
         self.division_surfaces: dict[str, list[tuple[Division, str]]] = defaultdict(list)
         for division in gaz.divisions.values():
-            if len(division.name) >= 2:
+            if division.name in _GENERIC_DIVISIONS:  # 城区, 矿区: only with their city (阳泉市城区)
+                city = gaz.divisions.get(("city", division.parent))
+                for prefix in {city.name, city.short} if city else ():
+                    self.division_surfaces[prefix + division.name].append((division, "official"))
+            elif len(division.name) >= 2:
                 self.division_surfaces[division.name].append((division, "official"))
         for surface, targets in gaz.division_aliases.items():
             for division, kind in targets:
-                if len(surface) < 2 or surface in gaz.divisions_by_name:
+                if len(surface) < 2 or surface in gaz.divisions_by_name or surface in _GENERIC_DIVISIONS:
                     continue
                 # Bare county and province short names (中原, 二七, 河南) are ordinary words;
-                # printed forms keep a suffix (管城区). City short names (郑州) are names.
-                if kind == "short" and division.level != "city" and surface == division.short:
-                    continue
+                # printed forms keep a suffix (管城区). Bare city names (郑州) are weak: they vouch
+                # for a city but do not make it the article's (来宾, 长治, 大庆 are also words).
+                if kind == "short" and surface == division.short:
+                    if division.level != "city":
+                        continue
+                    kind = "weak"
                 self.division_surfaces[surface].append((division, kind))
         words = sorted(self.division_surfaces, key=lambda w: (-len(w), w))
         self.division_regex = re.compile(trie_pattern(words))
@@ -353,7 +365,10 @@ class Matcher:
             if surface[-1] not in "区县市旗州盟省" and _ROAD_NEXT.match(text, match.end()):
                 continue
             kinds = {kind for _, kind in targets}
-            kind = "official" if "official" in kinds else "short" if "short" in kinds else "historical"
+            kind = next(k for k in ("official", "short", "historical", "weak") if k in kinds)
+            if len(surface) == 2 and kind != "weak" and not (
+                    _starts(text, match.start()) or (found and found[-1].end == match.start())):
+                continue  # 新县, 和县 inside words: 全新县域 (共和县 is matched whole)
             found.append(Mention(match.start(), match.end(), surface, targets[0][0].name, kind,
                                  divisions=tuple(d for d, _ in targets)))
         return found
@@ -438,7 +453,8 @@ class Matcher:
             stem = text[left:start]
             name = stem + normal
             if name in gaz.streets_by_name:
-                return Mention(left, end, text[left:end], name, "official", tuple(gaz.streets_by_name[name]))
+                kind = "generic" if stem in _GENERIC_STEMS else "official"
+                return Mention(left, end, text[left:end], name, kind, tuple(gaz.streets_by_name[name]))
             if name in gaz.street_aliases:
                 streets = tuple(gaz.street_aliases[name])
                 return Mention(left, end, text[left:end], streets[0].name, "alias", streets)

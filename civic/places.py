@@ -104,8 +104,8 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
     streets: list[tuple[Mention, Street | None, str]] = []  # mention, resolved unit, field
     for mention, where in reported:
         unit = _resolve(gaz, mention, tiers)
-        if mention.kind == "stem" and unit is None:
-            continue  # a stem printed with another suffix needs a context to be trusted
+        if mention.kind in ("stem", "generic") and unit is None:
+            continue  # 侯寨乡 for 侯寨街道, or 平安街道 (also a phrase): trusted only with a context
         streets.append((mention, unit, where))
 
     chain = Chain()
@@ -150,7 +150,7 @@ def _anchors(divisions: list[Mention], *, start: bool = False) -> frozenset[int]
 def _evidence(gaz: Gazetteer, divisions: list[Mention], streets: list[Mention]) -> _Evidence:
     counties, cities, provinces = set(), set(), set()
     chains = [gaz.chain(d.code, d.level) for m in divisions for d in m.divisions]
-    chains += [gaz.street_chain(m.streets[0]) for m in streets if len(m.streets) == 1 and m.kind != "stem"]
+    chains += [gaz.street_chain(m.streets[0]) for m in streets if len(m.streets) == 1 and m.kind == "official"]
     for chain in chains:
         counties.add(chain.district_code)
         cities.add(chain.city_code)
@@ -211,7 +211,7 @@ def _resolve(gaz: Gazetteer, mention: Mention, tiers: tuple[_Evidence, ...]) -> 
     winners = [s for score, s in scored if score == best]
     if len(winners) != 1:
         return None
-    if mention.kind == "stem" and not any(best):
+    if mention.kind in ("stem", "generic") and not any(best):
         return None
     return winners[0]
 
@@ -234,7 +234,7 @@ def _division_chain(gaz: Gazetteer, title_div: list[Mention], text_div: list[Men
     lead_end = m.start() if (m := _LEAD_END.search(text)) else len(text)
     for level in ("county", "city", "province"):
         for group in (title_div, [m for m in text_div if m.start < lead_end], text_div):
-            counts = Counter(d.code for m in group for d in m.divisions if d.level == level)
+            counts = Counter(d.code for m in group if m.kind != "weak" for d in m.divisions if d.level == level)
             if not counts:
                 continue
             ranked = sorted(counts, key=lambda code: -counts[code])

@@ -123,10 +123,17 @@ def test_unknown_street_after_a_district_is_kept_without_units():
     ("保卫郑州的蓝天白云", [("郑州", "郑州市")]),
     ("襄樊市樊城区", [("襄樊市", "襄阳市"), ("樊城区", "樊城区")]),
     ("中山路与郑州路交叉口", []),  # roads named after cities
+    ("城区环境,全新县域", []),  # 城区 and 新县 are units too, but only printed as such
+    ("阳泉市城区义井街道,信阳市新县", [("阳泉市城区", "城区"), ("信阳市", "信阳市"), ("新县", "新县")]),
     ("中原之声、二七生活", []),  # bare county short names are ordinary words
 ])
 def test_divisions(text, expected):
     assert [(m.surface, m.name) for m in matcher().divisions(text)] == expected
+
+
+def test_bare_city_names_are_weak():
+    assert [(m.surface, m.kind) for m in matcher().divisions("邀请来宾参加,保卫郑州的蓝天")] == [
+        ("来宾", "weak"), ("郑州", "weak")]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -128,6 +128,9 @@ CASES = [
         ("", "", "辽源市", "吉林省"), [("city", "辽源市"), ("province", "吉林省")],
         id="false-positives-only"),
     pytest.param(
+        "", "长治久安,平安街道创建活动邀请来宾参加。", NONE, ("", "", "", ""), [],
+        id="words-that-look-like-places"),
+    pytest.param(
         "襄樊市樊城区开展文明劝导", "襄樊市樊城区组织志愿者开展文明交通劝导。", NONE,
         ("", "樊城区", "襄阳市", "湖北省"),
         [("district", "樊城区"), ("city", "襄阳市"), ("province", "湖北省")],
