@@ -174,9 +174,7 @@ def should_join(before: str, after: str) -> bool:
         return True
     if _body_like(before):
         return not _headline_like(after)
-    if "," in before and (_word_across(before, after) or _short_first_sentence(after)):
-        return True
-    return len(after) <= 15 and ends_paragraph(after) and sum(after.count(m) for m in TERMINAL) == 1
+    return "," in before and (_word_across(before, after) or _short_first_sentence(after))
 
 
 def _short_first_sentence(block: str) -> bool:

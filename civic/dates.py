@@ -1,7 +1,8 @@
 """The date of the activity an article reports.
 
 The activity date is the first date that dates an event in the lead paragraphs: `11月22日上午`,
-`2018年11月30日`, `昨日` (the day before the page date), the start of a range
+`2018年11月30日`, `昨日` (the day before the page date), `11日上午` (a day of the page's month,
+or of the month before when it is later than the page's day), the start of a range
 (`9月29日至10月8日` -> 9月29日, `从10月14日开始` -> 10月14日). A date without a day
 (`2019年11月`, `今年3月`, `10月中旬`) and a relative day when the page date is not known
 (`昨日` with only a manifest year) cannot give a day: they are passed over and the next dated
@@ -28,7 +29,9 @@ _YEAR = r"(?:(?P<year>\d{4}|[〇零○一二三四五六七八九]{4})年|(?P<th
 _DATE = re.compile(
     rf"(?:{_YEAR})?(?P<month>{_NUM})月(?:份)?(?:(?P<day>{_NUM})[日号])?(?P<part>上旬|中旬|下旬|初|中|底|末)?"
 )
-_RELATIVE = re.compile(r"(?P<word>前天|前日|昨天|昨日|今天|今日)")
+_RELATIVE = re.compile(
+    r"(?P<word>前天|前日|昨天|昨日|今天|今日)|(?<![\d月号])(?P<day>\d{1,2})日(?=上午|下午|晚|早|凌晨|中午|,)"
+)
 #: Words right after a date that make it a period start or a deadline, not the activity.
 _NOT_EVENT_AFTER = re.compile(r"^(?:以来|来|以后|之后|前|之前|以前|起|底前|末前|份以来|至今|为止)")
 #: Words right before a date that make it a deadline or a limit.
@@ -66,17 +69,26 @@ def _first_date(text: str, year: int | None, page: date | None) -> str:
     candidates = sorted([*_DATE.finditer(text), *_RELATIVE.finditer(text)], key=lambda m: m.start())
     for match in candidates:
         relative = match.re is _RELATIVE
-        found = _relative(match.group("word"), page) if relative else _absolute(match, text, year, page)
+        found = _relative(match, page) if relative else _absolute(match, text, year, page)
         if found is not None:
             return found
     return ""
 
 
-def _relative(word: str, page: date | None) -> str | None:
-    """The day `word` names, None when the page date is unknown."""
+def _relative(match: re.Match, page: date | None) -> str | None:
+    """The day a word (`昨日`) or a bare day of the month (`11日上午`) names; None without a page date."""
     if page is None:
         return None
-    back = {"前天": 2, "前日": 2, "昨天": 1, "昨日": 1}.get(word, 0)
+    if match.group("day"):
+        day = int(match.group("day"))
+        month_start = page.replace(day=1)
+        if day > page.day:  # a day later than the page's: last month
+            month_start = (month_start - timedelta(days=1)).replace(day=1)
+        try:
+            return month_start.replace(day=day).isoformat()
+        except ValueError:
+            return None
+    back = {"前天": 2, "前日": 2, "昨天": 1, "昨日": 1}.get(match.group("word"), 0)
     return (page - timedelta(days=back)).isoformat()
 
 

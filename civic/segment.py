@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from civic.clean import CONTINUING, _word_across, ends_paragraph
+from civic.clean import CLOSERS, CONTINUING, _word_across, ends_paragraph
 from civic.people import ROLE_WORDS, is_byline
 
 _LEAD = re.compile(
@@ -62,6 +62,9 @@ _UNIT_TOKEN = re.compile(rf"^(?![全我本该各辖])[\u4e00-\u9fff]{{2,12}}?{_U
 _TITLE_UNIT = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?[区县市])?([\u4e00-\u9fff]{2,6}?(?:街道|乡|镇))")
 _UNIT_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:街道|办事处|乡|镇|社区|村)")
 _HEAD_MAX = 64
+_EXCLAIMING_HEAD_MAX = 30
+_CN_ORDINAL = "[一二三四五六七八九十]+"
+_ENUMERATED = re.compile(rf"^(?:{_CN_ORDINAL}[是、.]|\(?\d{{1,2}}[).、]|\({_CN_ORDINAL}\)|第{_CN_ORDINAL}[,、是])")
 _DECORATION_MAX = 10
 
 
@@ -201,8 +204,16 @@ def _classify(line: str, start: int) -> list[_Unit]:
 
 
 def _is_head(line: str) -> bool:
-    return (not ends_paragraph(line) and len(line) <= _HEAD_MAX and "。" not in line
-            and line.count(",") + line.count("、") < 3)
+    """Short, no sentence inside, no final punctuation (a headline may end with `!` or `?`).
+
+    Enumerated points (`一是建立台账`, `1.完善机制`, `(二)强化督导`) are body text, not headings.
+    """
+    if _ENUMERATED.match(line) or "。" in line or len(line) > _HEAD_MAX:
+        return False
+    if ends_paragraph(line):
+        exclaims = line.rstrip(CLOSERS)[-1:] in "!?"
+        return exclaims and len(line) <= _EXCLAIMING_HEAD_MAX and not line.startswith(("“", "\"", "‘"))
+    return line.count(",") + line.count("、") < 3
 
 
 def _split_glued(unit: _Unit) -> list[_Unit]:
@@ -475,9 +486,11 @@ def _article(draft: _Draft, text: str) -> ArticleSpan:
     body: list[str] = []
     offsets: list[int] = []
     for part in sorted(draft.parts, key=lambda u: u.start):
+        if not part.body_text:
+            continue
         if body:
             body.append("\n")
-            offsets.append(min(offsets[-1] + 1, len(text) - 1))
+            offsets.append(min(offsets[-1] + 1, len(text) - 1))  # the line break after the paragraph
         body.append(part.body_text)
         offsets += range(part.body_start, part.body_end)
     return ArticleSpan(

@@ -72,8 +72,8 @@ def test_characters_and_spaces(raw, expected):
         ("抓好任务重难点,尽早淘汰\n\n落后产能。对辖区进行拉网式排查。",
          "抓好任务重难点,尽早淘汰落后产能。对辖区进行拉网式排查。"),
         # a hard-wrapped web article (single newlines) is re-joined too
-        ("社区组织党员志愿者和工作人员全面排查小区违章建筑,登记造\n册,通过宣传展板广泛宣传。",
-         "社区组织党员志愿者和工作人员全面排查小区违章建筑,登记造册,通过宣传展板广泛宣传。"),
+        ("此次行动开展前期,社区组织党员志愿者和工作人员全面排查小区违章建筑,登记造\n册,通过宣传展板广泛宣传。",
+         "此次行动开展前期,社区组织党员志愿者和工作人员全面排查小区违章建筑,登记造册,通过宣传展板广泛宣传。"),
         # Latin words keep a space when re-joined
         ("利用辖区广告屏和宣传栏,滚动播放标语,使用 LED\nscreen 宣传。",
          "利用辖区广告屏和宣传栏,滚动播放标语,使用 LED screen 宣传。"),
@@ -88,6 +88,8 @@ def test_broken_sentences_are_rejoined(raw, expected):
 @pytest.mark.parametrize(
     ("before", "after"),
     [
+        # enumerated points stay lines of their own
+        ("二是完善机制", "活动取得成效。"),
         # kicker, headline, lead: a short unpunctuated line before a paragraph is a headline
         ("建中街街道", "针对问题各个击破,确保创文工作效果提质"),
         ("针对问题各个击破,确保创文工作效果提质", "本报讯 连日来,建中街街道针对创文工作的难点和重点。"),

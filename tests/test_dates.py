@@ -27,6 +27,12 @@ from civic.dates import extract_date
         # without the page's day, 昨天 is passed over for the next dated event of the lead
         ("昨天,上街区委党校培训座谈会上,党员小赵袒露心声。从10月14日开始培训。", 2013, None, "2013-10-14"),
         ("昨日,花园口镇邀请专家团队为村民进行免费体检。", 2013, None, ""),
+        # a bare day is a day of the page's month, or of the month before
+        ("本报讯 11日上午,东城街道开展消防演练。", None, "2023-05-12", "2023-05-11"),
+        ("本报讯 28日上午,东城街道开展消防演练。", None, "2023-05-12", "2023-04-28"),
+        ("本报讯 31日上午,东城街道开展消防演练。", None, "2023-05-12", ""),  # April has no 31st
+        ("本报讯 11日上午,东城街道开展消防演练。", 2023, None, ""),
+        ("对发现的问题2日内进行复查。", None, "2023-05-12", ""),  # a duration
         # a January page reporting a December activity
         ("12月30日,街道开展迎新年志愿服务。", None, "2021-01-05", "2020-12-30"),
         # no year anywhere

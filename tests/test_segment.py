@@ -273,6 +273,10 @@ def test_text_that_jumped_columns_returns_to_its_article(title, holds, lacks):
         # decorated byline with colons, between headline and body
         ("楼院换新颜\n\n■记者:张三 通讯员:李四\n\n西城街道完成老旧楼院改造12个。",
          ("楼院换新颜", "西城街道完成老旧楼院改造12个。", "■记者:张三 通讯员:李四")),
+        # a headline may exclaim; enumerated points are body, not headlines of new articles
+        ("文明城市,我们来了!\n\n本报讯 5月11日上午,东城街道开展活动。"
+         "\n\n一是建立台账\n\n二是完善机制\n\n活动取得成效。",
+         ("文明城市,我们来了!", "5月11日上午,东城街道开展活动。\n一是建立台账\n二是完善机制\n活动取得成效。", "")),
         # numbered photos that name no unit illustrate the article printed before them
         ("北城街道 清理小广告\n\n本报讯 北城街道组织志愿者清理小广告1500处。"
          "\n\n图①:志愿者在清理小广告。\n\n图② 社区开展宣传。",
@@ -282,3 +286,12 @@ def test_text_that_jumped_columns_returns_to_its_article(title, holds, lacks):
 def test_other_layouts(text, expected):
     page = segment(clean(text).text)
     assert [(a.title, a.body, a.byline) for a in page.articles] == [expected]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["本报讯\n0.", "本报讯", "记者 景静\n\n记者 景静", "①\n\n②", "1 \n\n2 ", "。\n\n,", "(记者 张三)", "摄"],
+)
+def test_odd_fragments_keep_the_accounting(raw):
+    text = clean(raw).text
+    _check_accounting(text, segment(text))
