@@ -46,7 +46,7 @@ import jieba
 import jieba.posseg
 
 from civic.config import RESOURCES_DIR
-from civic.numbers import CHINESE_NUMERAL_CHARS, NUMBER_PATTERN, parse_number
+from civic.numbers import CHINESE_NUMERAL_CHARS, MULTIPLIERS, NUMBER_PATTERN, parse_number
 
 UNITS_FILE = RESOURCES_DIR / "metric_units.csv"
 EXCLUSIONS_FILE = RESOURCES_DIR / "metric_exclusions.txt"
@@ -148,7 +148,8 @@ _CN = f"[{CHINESE_NUMERAL_CHARS}]"
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _METRIC_RE = re.compile(
     r"(?P<pre>大约|将近|接近|超过|约|近|逾|超|上)?"
-    rf"(?:百分之(?P<pct>{NUMBER_PATTERN})|(?P<num>{NUMBER_PATTERN})(?P<mid>余|多|来|几)?[ \t\u3000\n]{{0,3}}"
+    rf"(?:百分之(?P<pct>{NUMBER_PATTERN})|(?P<num>{NUMBER_PATTERN})(?P<mid>余|多|来|几)?(?P<mult>[万千亿]?)"
+    r"[ \t\u3000\n]{0,3}"
     rf"(?P<unit>{_UNIT_ALTERNATION}))"
     r"(?P<post>左右|以上|以下|以内|上下|开外|有余)?"
 )
@@ -156,7 +157,7 @@ _EXCLUSION_RE = re.compile("|".join(re.escape(e) for e in sorted(EXCLUSIONS, key
 _QUOTE_RE = re.compile(r"“[^“”\n]{1,20}”|\"[^\"\n]{1,20}\"|「[^「」\n]{1,20}」|《[^《》\n]{1,40}》")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 _CLAUSE_END_RE = re.compile(r"[，,。；;：:！？!?\n（）()]")
-_SLOGAN_RE = re.compile(rf"{_CN}(?!{_CN})[\u4e00-\u9fff]{_CN}")  # 一戴二勤, 四好两无, 五个一
+_SLOGAN_RE = re.compile(rf"{_CN}(?!{_CN}|[余多来几])[\u4e00-\u9fff]{_CN}")  # 一戴二勤, 四好两无, 五个一
 _RATE_RE = re.compile(r"(?:每|平均|人均|日均|月均|年均|户均)[^，,。；;：:！？!?\n]{0,5}$")
 _PLACE_AFTER_RE = re.compile(r"[区县市镇乡村路街河渠山湖桥港庄屯营堡寨店铺沟坡湾]")
 _INHERIT_DISTANCE = 12  # characters between two quantities of the same things
@@ -165,7 +166,9 @@ _PLACE_MEASURES = frozenset("台家条间座棵道口里盏块根")
 # a prefix that is the end of another word: 附近 (nearby), 预约 (book), 线上 (online)...
 _FALSE_PREFIX = frozenset({"附近", "最近", "临近", "靠近", "邻近", "就近", "预约", "签约", "特约", "邀约", "履约",
                            "相约", "节约", "制约", "公约", "赶超", "高超"})
-_VAGUE_BEFORE = frozenset("第数几若")
+_VAGUE_BEFORE = frozenset("第数几若前")  # 第五届, 数十米, 若干, 前3名
+_TIME_NOUNS = ("月", "多月", "半月", "星期", "礼拜", "小时", "钟头", "工作日", "季度", "年头")  # 两个月: a duration
+_RANGE_RE = re.compile(rf"{NUMBER_PATTERN}(?:-|~|～|—|至)$")
 _HOURS_DURATION_AFTER = ("内", "以", "之内", "后", "来", "前")
 _NOMINAL_FLAGS = ("n", "vn", "j", "b", "eng", "an", "zg")
 _NOUN_SUFFIXES = frozenset("率量站点室员者村镇街户栏牌屏板桶箱车墙处所园馆队")
@@ -228,10 +231,10 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
     start = match.start()
     if pre and (text[start - 1:start + 1] in _FALSE_PREFIX or (pre == "上" and printed not in ("百", "千", "万"))):
         pre, start = None, num_start
-    if pre and printed in ("百", "千", "万"):  # 上百人, 近百名, 逾千份
+    if (pre or match.group("mid")) and printed in ("百", "千", "万"):  # 上百人, 近百名, 百余名, 千余份
         printed = "一" + printed
     try:
-        value = parse_number(printed)
+        value = parse_number(printed) * MULTIPLIERS.get(match.group("mult") or "", 1)  # 120余万元
     except ValueError:
         return None
     unit_name = match.group("unit") or "%"
@@ -239,11 +242,15 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
     chinese = printed[0] in CHINESE_NUMERAL_CHARS
     before = text[max(0, start - 6):start]
     after = text[match.end():match.end() + 3]
+    ranged = _RANGE_RE.search(text, max(0, start - 12), start)
+    if ranged:  # 3至5名, 3-5人: the span covers the range, the value is its upper bound
+        start, before = ranged.start(), text[max(0, ranged.start() - 6):ranged.start()]
     if (
         (before[-1:] and (before[-1] in _VAGUE_BEFORE or before[-1].isascii() and before[-1].isalnum()
                           or before[-1] == "."))
         or (after[:1].isascii() and after[:1].isalpha())
         or _RATE_RE.search(before)
+        or (match.group("unit") == "个" and after.startswith(_TIME_NOUNS))
         or (unit.kind == "hours" and (after.startswith(_HOURS_DURATION_AFTER) or value == 24
                                       or match.group("post") in ("以内", "以下")))
         or (printed.isdigit() and len(printed) >= 7 and unit.kind not in ("money", "measure"))
@@ -251,7 +258,7 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
         return None
     if chinese and not _chinese_is_count(text, match, printed, unit, pre):
         return None
-    approx = bool(pre or match.group("mid") or match.group("post"))
+    approx = bool(pre or match.group("mid") or match.group("post") or ranged)
     return value, unit_name, approx, start, match.end()
 
 
@@ -323,7 +330,7 @@ def _what_after(text: str, end: int) -> tuple[str, int]:
     if not run or not ("\u4e00" <= run[0] <= "\u9fff" or run[0] in _QUOTES or run[0].isdigit()):
         return "", end
     following = _METRIC_RE.match(text, end)
-    if following and following.group("num"):  # 12大类40余种服务岗位: what the next quantity counts
+    if following and following.group("num") and _candidate(text, following):  # 12大类40余种服务岗位
         return _what_after(text, following.end())
     quoted = _QUOTED_RE.match(run)
     if quoted:
