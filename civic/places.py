@@ -280,57 +280,61 @@ def _printed(level: str, name: str, code: str, title_div: list[Mention], text_di
 def refine_with_corpus(articles: pd.DataFrame, places: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Resolve streets still ambiguous after `locate` with the cities that dominate the corpus.
 
-    An article whose street has several gazetteer units and no district gets the unit in the
-    city most articles of the corpus are about (ties: the most frequent province, then the
-    smallest code); its district, city and province and the matching `places` rows are filled.
-    Deterministic; the inputs are not modified.
+    An article with a street but no district (its name has several gazetteer units and neither
+    the article, its page nor its paper told them apart) gets the unit in the city most
+    articles of the corpus are about (ties broken by the most frequent province); when the
+    corpus cannot tell either, it stays open. The article's district, city and province are
+    filled, the street's `places` row gets its code, and inferred district / city / province
+    rows replace the old ones. Deterministic; the inputs are not modified.
 
     Args:
-        articles: the articles table (article_id, street, district, city, province at least).
+        articles: article_id, street, district, city, province at least (other columns kept).
         places: the places table (article_id, level, name, surface, start, end, code at least).
 
     Returns:
         New (articles, places) frames with the same columns.
     """
     gaz = gazetteer()
-    cities = Counter(c for c in articles["city"].dropna() if c)
-    provinces = Counter(p for p in articles["province"].dropna() if p)
+    street = articles["street"].fillna("")
+    city = articles["city"].fillna("")
+    open_ = (street != "") & (articles["district"].fillna("") == "")
+    cities = Counter(c for c in city if c)
+    provinces = Counter(p for p in articles["province"].fillna("") if p)
+    picks: dict[str, Street] = {}
+    memo: dict[tuple[str, str], Street | None] = {}
+    for aid, name, known_city in zip(articles.loc[open_, "article_id"], street[open_], city[open_], strict=True):
+        if (name, known_city) not in memo:
+            memo[(name, known_city)] = _corpus_pick(gaz, name, known_city, cities, provinces)
+        if memo[(name, known_city)]:
+            picks[aid] = memo[(name, known_city)]
+    if not picks:
+        return articles.copy(), places.copy()
+    chains = {aid: gaz.street_chain(unit) for aid, unit in picks.items()}
     articles = articles.copy()
-    add: list[dict] = []
-    fixed: dict[str, Street] = {}
-    for index, row in articles.iterrows():
-        street = row["street"]
-        if not isinstance(street, str) or not street or (isinstance(row["district"], str) and row["district"]):
-            continue
-        candidates = gaz.streets_by_name.get(street, [])
-        if isinstance(row["city"], str) and row["city"]:
-            candidates = [s for s in candidates if gaz.street_chain(s).city == row["city"]]
-        if len(candidates) < 2 and not (len(candidates) == 1 and not row["district"]):
-            continue
-        ranked = sorted(candidates, key=lambda s: (-cities[gaz.street_chain(s).city],
-                                                   -provinces[gaz.street_chain(s).province], s.code))
-        best = ranked[0]
-        chain = gaz.street_chain(best)
-        if len(ranked) > 1 and cities[chain.city] == cities[gaz.street_chain(ranked[1]).city]:
-            continue  # the corpus cannot tell these two apart either
-        if len(ranked) > 1 and not cities[chain.city]:
-            continue
-        fixed[row["article_id"]] = best
-        articles.loc[index, ["district", "city", "province"]] = [chain.district, chain.city, chain.province]
-    if not fixed:
-        return articles, places.copy()
-    keep = ~(places["article_id"].isin(list(fixed)) & places["level"].isin(["district", "city", "province"]))
-    places = places[keep].copy()
-    for aid, street in sorted(fixed.items()):
-        chain = gaz.street_chain(street)
-        mask = (places["article_id"] == aid) & (places["level"] == "street") & (places["name"] == street.name)
-        places.loc[mask, "code"] = street.code
-        for level, name, code in (("district", chain.district, chain.district_code),
-                                  ("city", chain.city, chain.city_code),
-                                  ("province", chain.province, chain.province_code)):
-            if name:
-                add.append({"article_id": aid, "level": level, "name": name, "surface": "",
-                            "start": pd.NA, "end": pd.NA, "code": code})
-    extra = pd.DataFrame(add, columns=places.columns).astype(places.dtypes.to_dict())
-    return articles, pd.concat([places, extra], ignore_index=True)
+    fixed = articles["article_id"].isin(list(picks))
+    for column in ("district", "city", "province"):
+        articles.loc[fixed, column] = [getattr(chains[a], column) for a in articles.loc[fixed, "article_id"]]
+    mine = places["article_id"].isin(list(picks))
+    places = places[~(mine & places["level"].isin(["district", "city", "province"]))].copy()
+    rows = places["article_id"].isin(list(picks)) & (places["level"] == "street")
+    hit = [picks[a].name == n for a, n in zip(places.loc[rows, "article_id"], places.loc[rows, "name"], strict=True)]
+    targets = places.index[rows][hit]
+    places.loc[targets, "code"] = [picks[a].code for a in places.loc[targets, "article_id"]]
+    extra = [{"article_id": aid, "level": level, "name": getattr(chain, level), "surface": "", "start": pd.NA,
+              "end": pd.NA, "code": getattr(chain, f"{level}_code")}
+             for aid, chain in sorted(chains.items()) for level in ("district", "city", "province")
+             if getattr(chain, level)]
+    extra_frame = pd.DataFrame(extra, columns=places.columns).astype(places.dtypes.to_dict())
+    return articles, pd.concat([places, extra_frame], ignore_index=True)
 
+
+def _corpus_pick(gaz: Gazetteer, name: str, city: str, cities: Counter, provinces: Counter) -> Street | None:
+    """The unit named `name` (in `city` when known) whose city, then province, the corpus names most."""
+    candidates = [s for s in gaz.streets_by_name.get(name, []) if not city or gaz.street_chain(s).city == city]
+    if len(candidates) == 1:
+        return candidates[0]
+    scored = sorted(((cities[gaz.street_chain(s).city], provinces[gaz.street_chain(s).province]), s.code, s)
+                    for s in candidates)
+    if len(scored) < 2 or scored[-1][0] == scored[-2][0] or not scored[-1][0][0]:
+        return None
+    return scored[-1][2]

@@ -216,3 +216,15 @@ def test_refine_leaves_what_the_corpus_cannot_tell():
     new_articles, new_places = refine_with_corpus(articles, places)
     pd.testing.assert_frame_equal(new_articles, articles)
     pd.testing.assert_frame_equal(new_places, places)
+
+
+def test_refine_keeps_other_columns_and_missing_values():
+    articles = pd.DataFrame({
+        "article_id": ["a1", "a2", "a3"], "source": ["p1.txt", "p1.txt", "p2.txt"],
+        "street": ["向阳街道", pd.NA, "站前街道"], "district": ["", pd.NA, "龙山区"],
+        "city": ["", pd.NA, "辽源市"], "province": ["", pd.NA, "吉林省"]}).astype("str")
+    places = _tables([("a1", "向阳街道", "", "", "")])[1]
+    new_articles, _ = refine_with_corpus(articles, places)
+    assert list(new_articles.columns) == list(articles.columns)
+    assert new_articles["district"].tolist()[0] == "龙山区"
+    assert new_articles["source"].tolist() == ["p1.txt", "p1.txt", "p2.txt"]
