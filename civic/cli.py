@@ -37,9 +37,12 @@ class ProgressBar:
 def cmd_build(args: argparse.Namespace) -> int:
     """Parse the pages under --raw that changed since the last build into tables under --out.
 
+    Waits while another build (another CLI or the app) is running into the same --out.
+
     Example: python -m civic build --raw data/raw --out data/processed --workers 4
     Example: python -m civic build --engine dask --scheduler tcp://10.0.0.5:8786
     """
+    from civic.lock import build_lock, running_build
     from civic.pipeline import build
 
     raw = Path(args.raw) if args.raw else config.raw_dir()
@@ -50,9 +53,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         print("civic build: --scheduler needs --engine dask", file=sys.stderr)
         return 2
-    started = time.monotonic()
-    report = build(raw, out, progress=ProgressBar(), full=args.full, engine=args.engine,
-                   scheduler=args.scheduler, workers=args.workers)
+    if holder := running_build(out):
+        print(f"civic build: waiting for the build running into {out} ({holder})", file=sys.stderr)
+    with build_lock(out):
+        started = time.monotonic()
+        report = build(raw, out, progress=ProgressBar(), full=args.full, engine=args.engine,
+                       scheduler=args.scheduler, workers=args.workers)
     counts = report["status"].value_counts()
     print(f"built {out}: {len(report)} files, {int(report['articles'].sum())} articles in "
           f"{time.monotonic() - started:.1f} s; ok {counts.get('ok', 0)}, warning {counts.get('warning', 0)}, "

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from civic.gazetteer import matcher
 from civic.ingest import Source, file_sha256, iter_source_parts, list_sources, page_metadata, read_source
 from civic.metrics import extract_metrics
 from civic.people import parse_byline
-from civic.places import PlaceContext, locate
+from civic.places import PlaceContext, locate, refine_with_corpus
 from civic.rollups import build_rollups
 from civic.schema import TABLES
 from civic.segment import segment
@@ -239,7 +238,8 @@ def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | N
 
     Unchanged files (same content hash) are not parsed again: their rows are reused from the
     previous build, bucket by bucket; removed files drop out. The result is identical to a
-    full build. The new tables replace the old ones atomically (see civic.store).
+    full build. The new tables replace the old ones atomically (see civic.store). Callers hold
+    `civic.lock.build_lock(out)` around it (the CLI and the app do), so builds never overlap.
 
     Args:
         raw: folder of page text files.
@@ -255,53 +255,38 @@ def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | N
         The build report (one row per input file).
     """
     out.mkdir(parents=True, exist_ok=True)
-    with _lock(out):
-        version = parser_version()
-        current = store.current(out)
-        known = _known_sources(current, version) if current and not full else {}
-        previous = current if known else None  # the generation whose rows are reused
-        files = scan(raw, known)
-        changed = [f for f in files if f.sha256 != known.get(f.name, {}).get("sha256")]
-        names = {f.name for f in files}
-        dropped = {n for n in known if n not in names} | {f.name for f in changed}
-        affected = {store.bucket_of(n) for n in dropped} | {f.bucket for f in changed}
-        if known and not affected and all((known[f.name]["size"], known[f.name]["mtime_ns"]) == (f.size, f.mtime_ns)
-                                for f in files):
-            return store.read_table("build_report", out)
-        gen = store.new_generation(out)
-        try:
-            _link_unaffected(previous, gen, known, affected)
-            hashes = _parse_changed(raw, changed, gen, previous, dropped, affected,
-                                    progress=progress, engine=engine, scheduler=scheduler,
-                                    workers=workers or config.workers())
-            _corpus_step(gen, previous, affected)
-            store.finish(gen)
-            build_rollups(gen)
-            _write_sources(gen, files, hashes, version)
-            store.commit(out, gen)
-        except BaseException:
-            store.discard(gen)
-            raise
+    version = parser_version()
+    current = store.current(out)
+    known = _known_sources(current, version) if current and not full else {}
+    previous = current if known else None  # the generation whose rows are reused
+    files = scan(raw, known)
+    changed = [f for f in files if f.sha256 != known.get(f.name, {}).get("sha256")]
+    names = {f.name for f in files}
+    dropped = {n for n in known if n not in names} | {f.name for f in changed}
+    affected = {store.bucket_of(n) for n in dropped} | {f.bucket for f in changed}
+    if known and not affected and all((known[f.name]["size"], known[f.name]["mtime_ns"]) == (f.size, f.mtime_ns)
+                                      for f in files):
         return store.read_table("build_report", out)
-
-
-def _lock(out: Path) -> AbstractContextManager:
+    gen = store.new_generation(out)
     try:
-        from civic.lock import build_lock
-    except ImportError:  # civic/lock.py lands separately; until then builds are not serialised
-        return nullcontext()
-    return build_lock(out)
-
-
-def _corpus_refine() -> Callable | None:
-    from civic import places
-
-    return getattr(places, "refine_with_corpus", None)
+        _link_unaffected(previous, gen, known, affected)
+        hashes = _parse_changed(raw, changed, gen, previous, dropped, affected,
+                                progress=progress, engine=engine, scheduler=scheduler,
+                                workers=workers or config.workers())
+        _corpus_step(gen, previous, affected)
+        store.finish(gen)
+        build_rollups(gen)
+        _write_sources(gen, files, hashes, version)
+        store.commit(out, gen)
+    except BaseException:
+        store.discard(gen)
+        raise
+    return store.read_table("build_report", out)
 
 
 def _parsed(name: str) -> bool:
     """True when table `name` is kept as parsed and rewritten by the corpus-wide step."""
-    return name in CORPUS_TABLES and _corpus_refine() is not None
+    return name in CORPUS_TABLES
 
 
 def _known_sources(previous: Path, version: str) -> dict[str, dict]:
@@ -427,12 +412,9 @@ def _corpus_step(gen: Path, previous: Path | None, affected: set[int]) -> None:
     bucket's refined rows are fingerprinted (gen/corpus.parquet): a bucket whose files did not
     change and whose fingerprint is the previous one keeps its parts.
     """
-    refine = _corpus_refine()
-    if refine is None:
-        return
     articles = _read_parsed(gen, "articles", columns=list(CORPUS_COLUMNS))
     places = _read_parsed(gen, "places")
-    articles, places = refine(articles, places)
+    articles, places = refine_with_corpus(articles, places)
     buckets = articles["source"].map(store.bucket_of)
     place_buckets = places["article_id"].map(dict(zip(articles["article_id"], buckets, strict=True)))
     fingerprints = {}

@@ -1,11 +1,13 @@
 """The CLI through its entry point: exit codes and what it prints."""
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
 from civic.cli import main
+from civic.lock import build_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,3 +62,21 @@ def test_usage_errors_exit_2(argv, message, tmp_path, capsys):
 def test_info_without_build(tmp_path, capsys):
     assert main(["info", "--out", str(tmp_path)]) == 1
     assert "nothing built" in capsys.readouterr().err
+
+
+def test_build_waits_for_a_running_build(raw, tmp_path, capsys):
+    out = tmp_path / "out"
+    held, release = threading.Event(), threading.Event()
+
+    def other_build() -> None:
+        with build_lock(out):
+            held.set()
+            release.wait(10)
+
+    other = threading.Thread(target=other_build)
+    other.start()
+    held.wait(10)
+    threading.Timer(0.5, release.set).start()
+    assert main(["build", "--raw", str(raw), "--out", str(out), "--workers", "1"]) == 0
+    other.join()
+    assert "waiting for the build running into" in capsys.readouterr().err

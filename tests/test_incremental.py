@@ -78,7 +78,7 @@ def test_corpus_step_output_equals_full_build(raw, tmp_path, monkeypatch):
         # depends on the whole corpus, so an added page changes rows of unchanged pages
         return articles.assign(street=f"{len(articles)}篇"), places
 
-    monkeypatch.setattr(pipeline, "_corpus_refine", lambda: refine)
+    monkeypatch.setattr(pipeline, "refine_with_corpus", refine)
     out = tmp_path / "out"
     _build(raw, out)
     _edit(raw)
