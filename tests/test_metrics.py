@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from civic.metrics import Metric, extract_metrics, load_exclusions, load_metric_words, load_units
 
@@ -288,3 +290,15 @@ def test_shipped_resources_load() -> None:
         "person", "measure", "percent", False)
     assert "三番五次" in load_exclusions()
     assert "违建" in load_metric_words()["noun"]
+
+
+CAMPAIGN_ALPHABET = "一二两三十百千万余多近约第每“”《》,。、0123456789.%个名处人次平方米的志愿者拆除违建共计 \n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=CAMPAIGN_ALPHABET, max_size=40) | st.text(max_size=40))
+def test_never_raises_and_spans_point_into_the_text(text: str) -> None:
+    for metric in extract_metrics(text):
+        assert text[metric.start:metric.end] == metric.span
+        assert metric.span in metric.sentence or "\n" in metric.span
+        assert metric.value >= 0
