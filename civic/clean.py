@@ -33,6 +33,11 @@ CLOSERS = "”’」』)】〕》\"'"
 #: Punctuation that cannot open a paragraph: a block starting with it continues the previous one.
 CONTINUING = ",、。;:!?)】〕》」』”’…%.·"
 _OPENERS = {"“": "”", "《": "》", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕"}
+#: Characters NFKC leaves unchanged and that need no other step: CJK ideographs, printable ASCII,
+#: newlines and the Chinese punctuation the pages print most.
+_PLAIN = re.compile(
+    "[\u4e00-\u9fff\x20-\x7e\n\u3001\u3002\u201c\u201d\u2018\u2019\u300a\u300b\u3010\u3011\u00b7\u2014]+"
+)
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 _BYLINE = re.compile(r"^[(]?(本报记者|记者|通讯员|实习生|摄影|图/|文/|文图|来源|发布时间|责任编辑|编辑)")
 _LEAD = re.compile(r"^(本报讯|本报消息|本报\d{1,2}月\d{1,2}日讯)")
@@ -60,8 +65,7 @@ def clean(text: str) -> CleanText:
     Returns:
         The cleaned text with, for every character, its offset in `text`.
     """
-    chars, offsets = _normalise_characters(text)
-    page = "".join(chars)
+    page, offsets = _normalise_characters(text)
     page, offsets = _sub(r" {2,}", " ", page, offsets)
     page, offsets = _sub(r" *\n *", "\n", page, offsets)
     page, offsets = _sub(r"\n{3,}", "\n\n", page, offsets)
@@ -78,32 +82,38 @@ def _keeps_form(char: str) -> bool:
             or char in "…²³¹")
 
 
-def _normalise_characters(text: str) -> tuple[list[str], list[int]]:
-    chars: list[str] = []
+def _normalise_characters(text: str) -> tuple[str, list[int]]:
+    """Steps 1 and 2 of `clean`: line ends, invisible characters, NFKC where safe."""
+    pieces: list[str] = []
     offsets: list[int] = []
-    for i, char in enumerate(text):
+    position = 0
+    for plain in _PLAIN.finditer(text):  # runs NFKC leaves alone are copied whole
+        _normalise_slowly(text, position, plain.start(), pieces, offsets)
+        pieces.append(plain.group())
+        offsets += range(plain.start(), plain.end())
+        position = plain.end()
+    _normalise_slowly(text, position, len(text), pieces, offsets)
+    return "".join(pieces), offsets
+
+
+def _normalise_slowly(text: str, start: int, end: int, pieces: list[str], offsets: list[int]) -> None:
+    for i in range(start, end):
+        char = text[i]
         if char == "\r":
             if text[i + 1:i + 2] != "\n":
-                chars.append("\n")
+                pieces.append("\n")
                 offsets.append(i)
+        elif char in _ZERO_WIDTH:
             continue
-        if char == "\n":
-            chars.append("\n")
+        elif char.isspace():
+            pieces.append(" ")
             offsets.append(i)
+        elif unicodedata.category(char) in ("Cc", "Cf"):
             continue
-        if char in _ZERO_WIDTH:
-            continue
-        if char == "\t" or char.isspace():
-            chars.append(" ")
-            offsets.append(i)
-            continue
-        if unicodedata.category(char) in ("Cc", "Cf"):
-            continue
-        normal = char if char.isascii() or _keeps_form(char) else unicodedata.normalize("NFKC", char)
-        for out in normal:
-            chars.append(" " if out.isspace() else out)
-            offsets.append(i)
-    return chars, offsets
+        else:
+            normal = char if _keeps_form(char) else unicodedata.normalize("NFKC", char)
+            pieces += [" " if out.isspace() else out for out in normal]
+            offsets += [i] * len(normal)
 
 
 def _sub(pattern: str, replacement: str, text: str, offsets: list[int]) -> tuple[str, list[int]]:

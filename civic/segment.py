@@ -34,6 +34,7 @@ Articles are then assembled in reading order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -62,6 +63,7 @@ _UNIT_TOKEN = re.compile(rf"^(?![全我本该各辖])[\u4e00-\u9fff]{{2,12}}?{_U
 _TITLE_UNIT = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?[区县市])?([\u4e00-\u9fff]{2,6}?(?:街道|乡|镇))")
 _UNIT_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:街道|办事处|乡|镇|社区|村)")
 _HEAD_MAX = 64
+_JUMP_REACH = 12  # text jumps to articles at most this many articles away (one page's worth)
 _EXCLAIMING_HEAD_MAX = 30
 _CN_ORDINAL = "[一二三四五六七八九十]+"
 _ENUMERATED = re.compile(rf"^(?:{_CN_ORDINAL}[是、.]|\(?\d{{1,2}}[).、]|\({_CN_ORDINAL}\)|第{_CN_ORDINAL}[,、是])")
@@ -280,9 +282,8 @@ def _assemble(units: list[_Unit]) -> list[_Draft]:
                 current.add(unit, current.bylines)
                 current.closed = True
         elif unit.kind == "body":
-            if len(key) >= 8 and key in seen and not pending:
-                owner = seen[key]
-                owner.add(unit, owner.repeats) if owner is current else owner.repeats.append(unit)
+            if len(key) >= 8 and current and seen.get(key) is current and not pending:
+                current.add(unit, current.repeats)  # printed twice: kept once
                 continue
             if pending and current and _inside_article(pending, unit, current):
                 for head in pending:
@@ -363,14 +364,15 @@ def _reflow_jumps(drafts: list[_Draft]) -> None:
     are listed in the receiving article's `extra` ranges.
     """
     units = {id(d): _draft_units(d) for d in drafts}
-    for draft in drafts:
+    for index, draft in enumerate(drafts):
         if draft.is_caption:
             continue
+        nearby = drafts[max(0, index - _JUMP_REACH):index + _JUMP_REACH + 1]
         jumped = {id(draft.parts[i]) for i in draft.jumps if i < len(draft.parts)}
         runs = _runs(draft)
         draft.parts = runs[0]
         for run in runs[1:]:
-            target = _run_owner(run, draft, drafts, units, after_jump=id(run[0]) in jumped)
+            target = _run_owner(run, draft, nearby, units, after_jump=id(run[0]) in jumped)
             target.parts += run
             if target is not draft:
                 target.extra += run
@@ -509,11 +511,18 @@ def _article(draft: _Draft, text: str) -> ArticleSpan:
 
 
 def _skipped(units: list[_Unit], articles: list[ArticleSpan]) -> tuple[list[str], list[tuple[int, int]]]:
-    ranges = [(a.start, a.end) for a in articles] + [r for a in articles for r in a.extra]
+    merged: list[list[int]] = []
+    for start, end in sorted([(a.start, a.end) for a in articles] + [r for a in articles for r in a.extra]):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [start for start, _ in merged]
     texts: list[str] = []
     spans: list[tuple[int, int]] = []
     for unit in units:
-        if not any(start <= unit.start and unit.end <= end for start, end in ranges):
+        index = bisect.bisect_right(starts, unit.start) - 1
+        if index < 0 or unit.end > merged[index][1]:
             texts.append(unit.text)
             spans.append((unit.start, unit.end))
     return texts, spans
