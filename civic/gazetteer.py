@@ -280,7 +280,8 @@ _STEM_BLOCKERS = {"乡": "镇村亲土愁情里", "镇": "村街区", "苏木": 
 _ROAD_NEXT = re.compile(r"路|街|道|巷|桥|大道|广场|公园|小区|花园|新村|社区|村")
 # An unknown X街道 needs a clean stem: no determiners or function words.
 _UNKNOWN_STEM = re.compile(r"[\u4e00-\u9fff]{2,6}")
-_NOT_NAME = re.compile(r"[各该本全每个多等其所这那和与及的在对将由为从向了是有]|辖区|相关|部分|乡镇|城乡|社区")
+_NOT_NAME = re.compile(r"[各该本全每个多等其所这那和与及的在对将由为从向了是有]|辖区|相关|部分|乡镇|城乡|社区|"
+                       r"城市|主要|背街|沿街|小巷|老旧|道路|文明|平安|卫生|示范|整洁|干净|美丽|重点|周边")
 
 
 _COMMUNITY_SUFFIX = re.compile(r"社区|村")

@@ -76,6 +76,7 @@ class _Evidence:
 
 
 _ROLE_AFTER = re.compile(r"[^,，。;；、:：!！?？\s]{0,12}?(?:站长|主任|书记|负责人|委员|干部|会长|队长|专干|网格员)")
+_TITLE_LABEL = re.compile(r"[\u4e00-\u9fff]{2,6}街道(?:[\s:：]|$)")
 _LEAD_END = re.compile(r"[。!！?？\n]")
 
 
@@ -93,7 +94,7 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
     """
     gaz, match = gazetteer(), matcher()
     title_div, text_div = match.divisions(title), match.divisions(text)
-    title_streets = match.streets(title, _anchors(title_div, start=True))
+    title_streets = match.streets(title, _anchors(title_div, title))
     text_streets = match.streets(text, _anchors(text_div))
     article = _evidence(gaz, title_div + text_div, title_streets + text_streets)
     page = _page_evidence(context.page_text)
@@ -142,9 +143,10 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
     return ArticlePlaces(places, street, chain.district, chain.city, chain.province)
 
 
-def _anchors(divisions: list[Mention], *, start: bool = False) -> frozenset[int]:
-    """Offsets where an unknown X街道 may begin: after a county or city name, or a title start."""
-    return frozenset([m.end for m in divisions] + ([0] if start else []))
+def _anchors(divisions: list[Mention], title: str = "") -> frozenset[int]:
+    """Offsets where an unknown X街道 may begin: after a county or city name, or at the start of a
+    title printed as a unit label (`明珠街道 开展活动`, `明珠街道:`)."""
+    return frozenset([m.end for m in divisions] + ([0] if _TITLE_LABEL.match(title) else []))
 
 
 def _evidence(gaz: Gazetteer, divisions: list[Mention], streets: list[Mention]) -> _Evidence:

@@ -131,6 +131,19 @@ CASES = [
         "", "长治久安,平安街道创建活动邀请来宾参加。", NONE, ("", "", "", ""), [],
         id="words-that-look-like-places"),
     pytest.param(
+        "城市街道干净整洁 背街小巷换新颜", "主要街道全面清扫。", NONE, ("", "", "", ""), [],
+        id="街道-as-a-common-noun-in-title"),
+    pytest.param(
+        "明月街道: 开展文明劝导", "志愿者上路劝导。", NONE, ("明月街道", "", "", ""), [("street", "明月街道")],
+        id="unknown-street-as-title-label"),
+    pytest.param(
+        "江北区创文工作再提速", "近日,江北区召开创文推进会,观音桥街道、华新街街道负责人参加会议。",
+        PlaceContext(paper_city="重庆市"),
+        ("", "两江新区", "重庆市", "重庆市"),
+        [("street", "观音桥街道"), ("street", "华新街街道"), ("district", "两江新区"), ("city", "重庆市"),
+         ("province", "重庆市")],
+        id="former-county-name-shared-with-another-city"),
+    pytest.param(
         "襄樊市樊城区开展文明劝导", "襄樊市樊城区组织志愿者开展文明交通劝导。", NONE,
         ("", "樊城区", "襄阳市", "湖北省"),
         [("district", "樊城区"), ("city", "襄阳市"), ("province", "湖北省")],
