@@ -130,10 +130,15 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
             continue
         seen.add(name)
         places.append(_place("street", name, mention, where, unit.code if unit else ""))
-    for mention in match.communities(text, text_streets):
-        if mention.name not in seen:
-            seen.add(mention.name)
-            places.append(_place("community", mention.name, mention, "text"))
+    communities = match.communities(text, text_streets)
+    counts = Counter(m.name for m in communities)
+    lead_end = m.start() if (m := _LEAD_END.search(text)) else len(text)
+    for mention in communities:
+        if mention.name in seen or (counts[mention.name] == 1 and mention.start >= lead_end
+                                    and _ROLE_AFTER.match(text, mention.end)):
+            continue  # 某村党支部书记张三 quoted once further down: an affiliation, not a place
+        seen.add(mention.name)
+        places.append(_place("community", mention.name, mention, "text"))
     for level, name, code in (("district", chain.district, chain.district_code),
                               ("city", chain.city, chain.city_code),
                               ("province", chain.province, chain.province_code)):

@@ -131,6 +131,11 @@ CASES = [
         "", "长治久安,平安街道创建活动邀请来宾参加。", NONE, ("", "", "", ""), [],
         id="words-that-look-like-places"),
     pytest.param(
+        "天荒坪镇 美丽乡村再提升", "近日,天荒坪镇开展人居环境整治。活动中,余村党支部书记介绍了经验。", NONE,
+        ("天荒坪镇", "安吉县", "湖州市", "浙江省"),
+        [("street", "天荒坪镇"), ("district", "安吉县"), ("city", "湖州市"), ("province", "浙江省")],
+        id="village-as-an-affiliation"),
+    pytest.param(
         "城市街道干净整洁 背街小巷换新颜", "主要街道全面清扫。", NONE, ("", "", "", ""), [],
         id="街道-as-a-common-noun-in-title"),
     pytest.param(
