@@ -158,27 +158,30 @@ _QUOTE_RE = re.compile(r"“[^“”\n]{1,20}”|\"[^\"\n]{1,20}\"|「[^「」\n
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 _CLAUSE_END_RE = re.compile(r"[，,。；;：:！？!?\n（）()]")
 _SLOGAN_RE = re.compile(rf"{_CN}(?!{_CN}|[余多来几])[\u4e00-\u9fff]{_CN}")  # 一戴二勤, 四好两无, 五个一
-_RATE_RE = re.compile(r"(?:每|平均|人均|日均|月均|年均|户均)[^，,。；;：:！？!?\n]{0,5}$")
+_RATE_RE = re.compile(r"(?:每|平均|人均|日均|月均|年均|户均)[^，,。；;：:！？!?\n]{0,10}$")  # 每天安排志愿者两人
+_PLAN_RE = re.compile(r"拟|计划|力争|预计|争取|将要|准备|目标")  # work not done yet: 力争完成剩余3个小区的改造
 _PLACE_AFTER_RE = re.compile(r"[区县市镇乡村路街河渠山湖桥港庄屯营堡寨店铺沟坡湾]")
 _INHERIT_DISTANCE = 12  # characters between two quantities of the same things
 _NAMED_ONE_RE = re.compile(r"[\u4e00-\u9fff]{1,6}[(（]")
 _PLACE_MEASURES = frozenset("台家条间座棵道口里盏块根")
-# a prefix that is the end of another word: 附近 (nearby), 预约 (book), 线上 (online)...
+# a prefix that is the end of another word: 附近 (nearby), 预约 (book)... (上 counts only before 百/千/万)
 _FALSE_PREFIX = frozenset({"附近", "最近", "临近", "靠近", "邻近", "就近", "预约", "签约", "特约", "邀约", "履约",
                            "相约", "节约", "制约", "公约", "赶超", "高超"})
 _VAGUE_BEFORE = frozenset("第数几若前")  # 第五届, 数十米, 若干, 前3名
 _TIME_NOUNS = ("月", "多月", "半月", "星期", "礼拜", "小时", "钟头", "工作日", "季度", "年头")  # 两个月: a duration
 _RANGE_RE = re.compile(rf"{NUMBER_PATTERN}(?:-|~|～|—|至)$")
 _HOURS_DURATION_AFTER = ("内", "以", "之内", "后", "来", "前")
-_NOMINAL_FLAGS = ("n", "vn", "j", "b", "eng", "an", "zg")
+_NOMINAL_FLAGS = ("n", "vn", "j", "b", "eng", "an", "zg", "s")
 _NOUN_SUFFIXES = frozenset("率量站点室员者村镇街户栏牌屏板桶箱车墙处所园馆队")
 _AFTER_RUN_RE = re.compile(r"[^，,。；;：:！？!?\n（）()、]{0,20}")
 _QUOTED_RE = re.compile(r"[“\"「]([^“”\"「」]{1,12})[”\"」]")
 _RELATIVE_RE = re.compile(r"([^的]{1,8})的")
+_MEMBERSHIP_VERBS = ("组成", "构成", "组建", "参加", "参与", "加入")  # 20名律师组成的服务队: the lawyers
 _QUOTES = frozenset("“”\"「」《》")
 _MODIFIER_FLAGS = ("a", "z")
 _CONJUNCTIONS = frozenset("和与及")
 _NEGATIONS = frozenset("不非无")
+_PLACES_LONGEST_FIRST = sorted(WORDS["place"], key=len, reverse=True)
 
 
 @functools.cache
@@ -249,7 +252,8 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
         (before[-1:] and (before[-1] in _VAGUE_BEFORE or before[-1].isascii() and before[-1].isalnum()
                           or before[-1] == "."))
         or (after[:1].isascii() and after[:1].isalpha())
-        or _RATE_RE.search(before)
+        or _RATE_RE.search(text, max(0, start - 12), start)
+        or _PLAN_RE.search(text, _clause_start(text, start), start)
         or (match.group("unit") == "个" and after.startswith(_TIME_NOUNS))
         or (unit.kind == "hours" and (after.startswith(_HOURS_DURATION_AFTER) or value == 24
                                       or match.group("post") in ("以内", "以下")))
@@ -341,7 +345,8 @@ def _what_after(text: str, end: int) -> tuple[str, int]:
         head = _nominal_prefix(run[len(title):])
         return _trim(head), end + len(title) + len(head)
     relative = _RELATIVE_RE.match(run)
-    if relative and not all(_is_nominal(*token) for token in _tokens(relative.group(1))):
+    if relative and not all(_is_nominal(*token) for token in _tokens(relative.group(1))) \
+            and not any(verb in relative.group(1) for verb in _MEMBERSHIP_VERBS):
         head = _nominal_prefix(run[relative.end():])
         if head:
             return _trim(head), end + relative.end() + len(head)
@@ -358,10 +363,11 @@ def _nominal_prefix(run: str) -> str:
             continue  # 社区学雷锋“文明使者”志愿服务站
         if word in WORDS["verb"] and flag != "n" and words:
             break  # 3个小区设置宣传点: the verb of the next clause (but 8个专项整治指挥部)
-        next_nominal = i + 1 < len(tokens) and (_is_nominal(*tokens[i + 1]) or tokens[i + 1][1] in _MODIFIER_FLAGS)
-        modifier = flag in _MODIFIER_FLAGS or (_is_verb(word, flag) and word not in WORDS["verb"] and words)
-        joined = word in _CONJUNCTIONS and words and len("".join(w for w, _ in words)) <= 3
-        if not (_is_nominal(word, flag) or ((modifier or joined) and next_nominal)):
+        following = tokens[i + 1] if i + 1 < len(tokens) else ("", "x")
+        next_nominal = _is_nominal(*following) or following[1] in _MODIFIER_FLAGS
+        verb_modifier = _is_verb(word, flag) and word not in WORDS["verb"] and words and following[1].startswith("n")
+        joined = word in _CONJUNCTIONS and words and len("".join(w for w, _ in words)) <= 3 and next_nominal
+        if not (_is_nominal(word, flag) or (flag in _MODIFIER_FLAGS and next_nominal) or verb_modifier or joined):
             break
         words.append((word, flag))
     while words and (words[-1][1] in _MODIFIER_FLAGS or len(words) > 1 and words[-1][1] == "vn"):
@@ -431,7 +437,7 @@ def _action(tokens: list[tuple[str, str]]) -> tuple[str, bool]:
 
 
 def _strip_place(phrase: str) -> str:
-    for place in sorted(WORDS["place"], key=len, reverse=True):
+    for place in _PLACES_LONGEST_FIRST:
         if phrase.startswith(place) and len(phrase) > len(place):
             return phrase[len(place):]
     return phrase
@@ -444,7 +450,7 @@ def _trim(phrase: str) -> str:
         return phrase
     words = [word for word, _ in _tokens(phrase)]
     kept: list[str] = []
-    while words and (not kept or len(words[-1]) + sum(map(len, kept)) <= WHAT_MAX_CHARS):
+    while words and (sum(map(len, kept)) < 2 or len(words[-1]) + sum(map(len, kept)) <= WHAT_MAX_CHARS):
         kept.insert(0, words.pop())
     if words and ("".join(kept) in WORDS["generic"] or words[-1] in _NEGATIONS):
         kept.insert(0, words.pop())
