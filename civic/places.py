@@ -176,16 +176,20 @@ def _page_evidence(page_text: str) -> _Evidence:
 @functools.lru_cache(maxsize=64)
 def _paper_evidence(paper_city: str) -> _Evidence:
     chain = _paper_chain(gazetteer(), paper_city)
-    return _Evidence(frozenset(), frozenset({chain.city_code} - {""}), frozenset({chain.province_code} - {""}))
+    return _Evidence(frozenset({chain.district_code} - {""}), frozenset({chain.city_code} - {""}),
+                     frozenset({chain.province_code} - {""}))
 
 
 def _paper_chain(gaz: Gazetteer, paper_city: str) -> Chain:
-    """City and province of the paper's city (official name or alias); empty when unknown."""
-    for surface in (paper_city, paper_city.removesuffix("市")):
-        cities = [d for d in gaz.divisions_by_name.get(surface, []) if d.level == "city"]
-        cities += [d for d, _ in gaz.division_aliases.get(surface, []) if d.level == "city"]
-        if len({d.code for d in cities}) == 1:
-            return gaz.chain(cities[0].code, "city")
+    """Chain of the paper's city (official name or alias: 郑州市, 郑州), or of its county-level city
+    when the paper is a county's (巩义市); empty when unknown or ambiguous."""
+    paper_city = paper_city.strip()
+    for level in ("city", "county"):
+        for surface in dict.fromkeys((paper_city, paper_city.removesuffix("市"))):
+            units = [d for d in gaz.divisions_by_name.get(surface, []) if d.level == level]
+            units += [d for d, _ in gaz.division_aliases.get(surface, []) if d.level == level]
+            if len({d.code for d in units}) == 1:
+                return gaz.chain(units[0].code, level)
     return Chain()
 
 

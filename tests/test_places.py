@@ -136,6 +136,11 @@ CASES = [
         [("street", "天荒坪镇"), ("district", "安吉县"), ("city", "湖州市"), ("province", "浙江省")],
         id="village-as-an-affiliation"),
     pytest.param(
+        "", "孝义街道组织志愿者清理小广告。", PlaceContext(paper_city="巩义市"),
+        ("孝义街道", "巩义市", "郑州市", "河南省"),
+        [("street", "孝义街道"), ("district", "巩义市"), ("city", "郑州市"), ("province", "河南省")],
+        id="county-level-paper"),
+    pytest.param(
         "城市街道干净整洁 背街小巷换新颜", "主要街道全面清扫。", NONE, ("", "", "", ""), [],
         id="街道-as-a-common-noun-in-title"),
     pytest.param(
