@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from civic.places import PlaceContext, locate, refine_with_corpus
 
 ZZ = PlaceContext(paper_city="郑州市")
 LY = PlaceContext(paper_city="辽源市")
 NONE = PlaceContext()
-HN = ("河南省",)
+# Characters that make names, suffixes, boundaries and noise, for the property test.
+ALPHABET = list("街道办事处镇乡村社区市区县省郑州二七向阳“”,。、 \n0123456789管城回族苏木各该") + ["\u3000", "\x00"]
 
 CASES = [
     # id, title, text, context, (street, district, city, province), places as (level, name) in order
@@ -251,3 +254,13 @@ def test_refine_keeps_other_columns_and_missing_values():
     assert list(new_articles.columns) == list(articles.columns)
     assert new_articles["district"].tolist()[0] == "龙山区"
     assert new_articles["source"].tolist() == ["p1.txt", "p1.txt", "p2.txt"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=st.text(alphabet=ALPHABET, max_size=30), text=st.text(alphabet=ALPHABET, max_size=200),
+       paper_city=st.sampled_from(["", "郑州市", "辽源", "市", "nowhere"]))
+def test_locate_never_raises_and_offsets_hold(title, text, paper_city):
+    located = locate(title, text, PlaceContext(page_text=text, paper_city=paper_city))
+    for place in located.places:
+        if place.start is not None:
+            assert text[place.start:place.end] == place.surface
