@@ -46,7 +46,7 @@ import jieba
 import jieba.posseg
 
 from civic.config import RESOURCES_DIR
-from civic.numbers import CHINESE_NUMERAL_CHARS, MULTIPLIERS, NUMBER_PATTERN, parse_number
+from civic.numbers import CHINESE_NUMERAL_CHARS, DIGITS, MULTIPLIERS, NUMBER_PATTERN, parse_number
 
 UNITS_FILE = RESOURCES_DIR / "metric_units.csv"
 EXCLUSIONS_FILE = RESOURCES_DIR / "metric_exclusions.txt"
@@ -169,11 +169,13 @@ _FALSE_PREFIX = frozenset({"附近", "最近", "临近", "靠近", "邻近", "�
                            "相约", "节约", "制约", "公约", "赶超", "高超"})
 _VAGUE_BEFORE = frozenset("第数几若前")  # 第五届, 数十米, 若干, 前3名
 _TIME_NOUNS = ("月", "多月", "半月", "星期", "礼拜", "小时", "钟头", "工作日", "季度", "年头")  # 两个月: a duration
+_NEIGHBOURS_RE = re.compile(r"([一二两三四五六七八])([二三四五六七八九])([十百千万]?)")
 _RANGE_RE = re.compile(rf"{NUMBER_PATTERN}(?:-|~|～|—|至)$")
 _HOURS_DURATION_AFTER = ("内", "以", "之内", "后", "来", "前")
 _NOMINAL_FLAGS = ("n", "vn", "j", "b", "eng", "an", "zg", "s")
 _NOUN_SUFFIXES = frozenset("率量站点室员者村镇街户栏牌屏板桶箱车墙处所园馆队")
 _AFTER_RUN_RE = re.compile(r"[^，,。；;：:！？!?\n（）()、]{0,20}")
+_QUOTED_PART_RE = re.compile(r"[“\"「《][^“”\"「」《》]*[”\"」》]|[^“”\"「」《》]+")
 _QUOTED_RE = re.compile(r"[“\"「]([^“”\"「」]{1,12})[”\"」]")
 _RELATIVE_RE = re.compile(r"([^的]{1,8})的")
 _MEMBERSHIP_VERBS = ("组成", "构成", "组建", "参加", "参与", "加入")  # 20名律师组成的服务队: the lawyers
@@ -236,6 +238,11 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
         pre, start = None, num_start
     if (pre or match.group("mid")) and printed in ("百", "千", "万"):  # 上百人, 近百名, 百余名, 千余份
         printed = "一" + printed
+    neighbours = _NEIGHBOURS_RE.fullmatch(printed)
+    if neighbours and DIGITS[neighbours.group(2)] == DIGITS[neighbours.group(1)] + 1:
+        printed = neighbours.group(2) + neighbours.group(3)  # 七八个, 三四百名: the upper bound, approximate
+    elif len(printed) > 1 and all(char in DIGITS for char in printed):
+        return None  # 七一三社区, 二〇一八: names and years written digit by digit
     try:
         value = parse_number(printed) * MULTIPLIERS.get(match.group("mult") or "", 1)  # 120余万元
     except ValueError:
@@ -262,7 +269,7 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
         return None
     if chinese and not _chinese_is_count(text, match, printed, unit, pre):
         return None
-    approx = bool(pre or match.group("mid") or match.group("post") or ranged)
+    approx = bool(pre or match.group("mid") or match.group("post") or ranged or neighbours)
     return value, unit_name, approx, start, match.end()
 
 
@@ -379,7 +386,8 @@ def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
     """The thing counted, read backwards from the number through the clause before it, and
     whether it is a noun phrase (False when it is the action itself: 督查共计32次)."""
     tokens = _tokens(chunk)
-    while tokens and (tokens[-1][0] in WORDS["tail"] or tokens[-1][0] == "等" or tokens[-1][1] in ("d", "p", "m")):
+    while tokens and (tokens[-1][0] in WORDS["tail"] or tokens[-1][0] == "等"
+                      or tokens[-1][1] in ("d", "p", "m") and not _is_nominal(*tokens[-1])):
         tokens.pop()
     cut = max((i for i, (word, _) in enumerate(tokens[:-1]) if word == "等"), default=-1)
     if kind == "event":
@@ -387,7 +395,7 @@ def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
     if cut >= 0:
         tokens = tokens[cut + 1:]
         if kind == "event":
-            event = "".join(w for w, f in tokens if w not in _QUOTES and f not in ("ul", "uj"))
+            event = "".join(w for w, f in tokens if f not in ("ul", "uj"))
             return _trim(_strip_place(event)), True
     # skip a trailing behaviour (机动车乱停放 -> 机动车) back to the noun before it
     last = len(tokens) - 1
@@ -409,8 +417,9 @@ def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
         if word in WORDS["tail"] or word in WORDS["verb"] and words and not (
                 len(words) == 1 and words[0] in _NOUN_SUFFIXES):
             break  # the verb governing the thing counted; but 整改率 is one word
-        inner_verb = _is_verb(word, flag) and words and (_is_nominal(*previous) or previous[0] in WORDS["verb"]
-                                                         or words == [words[0]] and words[0] in _NOUN_SUFFIXES)
+        inner_verb = _is_verb(word, flag) and words and (
+            _is_nominal(*previous) or previous[0] in WORDS["verb"] or previous[0] in ("、", "")  # 健身步道
+            or words == [words[0]] and words[0] in _NOUN_SUFFIXES)
         modifier = flag in _MODIFIER_FLAGS and words
         joined = word in _CONJUNCTIONS and len("".join(words)) <= 3 and _is_nominal(*previous)
         negation = word in _NEGATIONS and words  # 不文明行为 is not 文明行为
@@ -444,11 +453,14 @@ def _strip_place(phrase: str) -> str:
 
 
 def _trim(phrase: str) -> str:
-    """Keep the head of a long noun phrase: whole words from the end, up to WHAT_MAX_CHARS, and the
-    word before a generic head (志愿服务活动, not 活动). Lists (、 和) are kept whole."""
-    if len(phrase) <= WHAT_MAX_CHARS or any(char in phrase for char in "、和与及"):
-        return phrase
-    words = [word for word, _ in _tokens(phrase)]
+    """Keep the head of a long noun phrase: whole words from the end, up to WHAT_MAX_CHARS, at least
+    two characters, and the word before a generic head (志愿服务活动, not 活动); a quoted name is one
+    word (“文明餐桌”行动 -> 文明餐桌行动). Lists (、 和) are kept whole. Quote marks are dropped."""
+    bare = "".join(char for char in phrase if char not in _QUOTES)
+    if len(bare) <= WHAT_MAX_CHARS or any(char in bare for char in "、和与及"):
+        return bare
+    words = [word for part in _QUOTED_PART_RE.findall(phrase)
+             for word in ([part[1:-1]] if part[0] in _QUOTES else [w for w, _ in _tokens(part)])]
     kept: list[str] = []
     while words and (sum(map(len, kept)) < 2 or len(words[-1]) + sum(map(len, kept)) <= WHAT_MAX_CHARS):
         kept.insert(0, words.pop())
