@@ -36,6 +36,8 @@ _RELATIVE = re.compile(
 _NOT_EVENT_AFTER = re.compile(r"^(?:以来|来|以后|之后|前|之前|以前|起|底前|末前|份以来|至今|为止)")
 #: Words right before a date that make it a deadline or a limit.
 _NOT_EVENT_BEFORE = re.compile(r"(?:截至|截止|至|直到|计划|预计|将于|力争)$")
+#: A full date in a web source line (`2023-05-12`, `2023年05月12日`, `2019/11/22`).
+_PUBLISHED = re.compile(r"(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})")
 #: How many leading paragraphs are searched: later dates are background, not the activity.
 LEAD_PARAGRAPHS = 3
 
@@ -147,3 +149,27 @@ def _parse_iso(value: str | None) -> date | None:
         return date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+
+def publication_date(meta_lines: list[str]) -> str:
+    """The date a web page was published, from its source lines (`发布时间:2023-05-12 09:30`).
+
+    Use it as `page_date` for `extract_date` when the manifest and file name give none, so that
+    `昨日` in a web article resolves. Lines naming a time (`发布`, `时间`, `日期`) are preferred.
+
+    Args:
+        meta_lines: the article's source lines (`ArticleSpan.meta`).
+
+    Returns:
+        ISO `YYYY-MM-DD`, or "" when no line holds a valid full date.
+    """
+    ordered = sorted(meta_lines, key=lambda line: not re.search(r"发布|时间|日期", line))
+    for line in ordered:
+        for match in _PUBLISHED.finditer(line):
+            year, month, day = (int(match.group(g)) for g in ("year", "month", "day"))
+            try:
+                return date(year, month, day).isoformat()
+            except ValueError:
+                continue
+    return ""

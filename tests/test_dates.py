@@ -2,7 +2,7 @@
 
 import pytest
 
-from civic.dates import extract_date
+from civic.dates import extract_date, publication_date
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,18 @@ from civic.dates import extract_date
 )
 def test_extract_date(text, year, page_date, expected):
     assert extract_date(text, year=year, page_date=page_date) == expected
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        (["发布时间:2023-05-12 09:30 来源:某某区融媒体中心"], "2023-05-12"),
+        (["来源:幸福路街道办事处", "发布日期:2023年05月12日 浏览次数:128"], "2023-05-12"),
+        (["2019/11/22 10:20"], "2019-11-22"),
+        (["责任编辑:王五"], ""),
+        (["发布时间:2023-02-30"], ""),  # not a day
+        ([], ""),
+    ],
+)
+def test_publication_date(meta, expected):
+    assert publication_date(meta) == expected
