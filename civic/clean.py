@@ -184,7 +184,7 @@ def should_join(before: str, after: str) -> bool:
         return True
     if _body_like(before):
         return not _headline_like(after)
-    return "," in before and (_word_across(before, after) or _short_first_sentence(after))
+    return "," in before and (word_across(before, after) or _short_first_sentence(after))
 
 
 def _short_first_sentence(block: str) -> bool:
@@ -193,7 +193,7 @@ def _short_first_sentence(block: str) -> bool:
     return len(first) <= 6 and block[len(first):len(first) + 1] == "。"
 
 
-def _word_across(before: str, after: str) -> bool:
+def word_across(before: str, after: str) -> bool:
     """True when the last character of `before` and the first of `after` form a common word."""
     words = _two_character_words()
     across = words.get(before[-1] + after[0], 0)

@@ -23,6 +23,8 @@ Articles are then assembled in reading order:
 - Inside an article that has not printed its closing byline, a single head line that does not
   name a place is a subheading (kept in the body, `价值引领,筑牢社会文明根基`), or, when it is
   a short slogan between two halves of a broken paragraph, a page decoration (skipped).
+- Text that jumped columns (a run after a slogan, or one opening mid-sentence: `题的活动。`)
+  goes back to the unfinished article it continues (see `_reflow_jumps`).
 - A byline closes the article (a byline split over two lines is joined); a paragraph or
   byline printed a second time is recorded in `repeats` and left out of the body.
 - A photo caption with its own credit is an article with `is_caption` true. A numbered caption
@@ -38,7 +40,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from civic.clean import CLOSERS, CONTINUING, _word_across, ends_paragraph
+from civic.clean import CLOSERS, CONTINUING, ends_paragraph, word_across
 from civic.people import ROLE_WORDS, is_byline
 
 _LEAD = re.compile(
@@ -424,7 +426,7 @@ def _run_owner(run: list[_Unit], draft: _Draft, drafts: list[_Draft], units: dic
     if not unfinished:
         return draft
     for candidate in unfinished:
-        if _word_across(candidate.parts[-1].body_text, text):
+        if word_across(candidate.parts[-1].body_text, text):
             return candidate
     for candidate in unfinished:
         if candidate in named:
