@@ -1,6 +1,26 @@
-"""civic dashboard: the router. Pages live in pages/, one file each."""
+"""civic dashboard: the router. Pages live in pages/, one file each; each draws the shared sidebar.
+
+Run: streamlit run dashboard.py
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="civic", layout="wide")
-st.title("civic")
+from civic import app
+
+PAGES = (  # (file, url_path, i18n key of the title, icon)
+    ("pages/overview.py", "overview", "page.overview", ":material/dashboard:"),
+    ("pages/streets.py", "streets", "page.streets", ":material/signpost:"),
+    ("pages/metrics.py", "metrics", "page.metrics", ":material/calculate:"),
+    ("pages/themes.py", "themes", "page.themes", ":material/category:"),
+    ("pages/wordcloud.py", "wordcloud", "page.wordcloud", ":material/cloud:"),
+    ("pages/compare.py", "compare", "page.compare", ":material/compare_arrows:"),
+    ("pages/articles.py", "articles", "page.articles", ":material/article:"),
+    ("pages/data.py", "data", "page.data", ":material/database:"),
+)
+
+st.set_page_config(page_title="civic 创文创城看板", page_icon=":material/location_city:", layout="wide")
+app.init_session()
+page = st.navigation([st.Page(path, title=app.t(key), url_path=url, icon=icon, default=url == "overview")
+                      for path, url, key, icon in PAGES])
+st.title(page.title)
+page.run()

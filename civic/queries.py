@@ -1,0 +1,401 @@
+"""Filters -> small pandas DataFrames, aggregated in DuckDB over the views of `civic.store.connect`.
+
+Every function takes a DuckDB connection (or cursor) and a `Filters`, pushes the filter into SQL
+as bound parameters (user input is never formatted into SQL text) and returns a frame small enough
+to cache and chart: aggregates, or at most `limit` rows of detail.
+
+Conventions of the returned frames: `articles` counts distinct articles; `share` is a fraction in
+[0, 1]; `total` sums `metrics.value` in the metric's own unit; `approx` is True when any summed
+value was printed as approximate (so the true total is at least `total`); `month` is `YYYY-MM`,
+`year` is `YYYY`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+from civic.filters import Filters
+
+Level = Literal["city", "district", "street"]
+Period = Literal["month", "year"]
+
+LEVELS: tuple[str, ...] = ("city", "district", "street")
+PEOPLE_UNITS: tuple[str, ...] = ("人", "名", "人次", "位")
+"""Units of people mobilised (志愿者200余人, 两名工作人员)."""
+ITEM_UNITS: tuple[str, ...] = ("处", "个", "辆", "块", "件", "条", "起", "户", "家", "张", "份", "册",
+                               "面", "根", "棵", "座", "台", "间", "车", "吨", "袋", "箱")
+"""Units of sites or items handled (拆除违建45处, 发放宣传册3000册); areas and rates are not counted."""
+RATE_UNITS: tuple[str, ...] = ("%", "‰")
+"""Units that are rates: never summed."""
+
+_GROUP = {"grp": "group"}
+_PERIOD_CHARS = {"month": 7, "year": 4}
+_FULL_DATE = "____-__-__"
+
+
+def _in(column: str, values: tuple[str, ...]) -> tuple[str, list]:
+    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+def where(f: Filters, alias: str = "a") -> tuple[str, list]:
+    """SQL condition on `articles AS alias` for the filter, and its parameters in order.
+
+    The date range matches full dates day by day and month-only dates (`--MM-DD` with a page year)
+    by their month; articles without any date drop out when a range is set.
+    """
+    clauses: list[str] = []
+    params: list = []
+    for column, values in (("city", f.cities), ("district", f.districts), ("street", f.streets)):
+        if values:
+            clause, args = _in(f"{alias}.{column}", values)
+            clauses.append(clause)
+            params += args
+    if f.date_from or f.date_to:
+        lo, hi = f.date_from or "0000-01-01", f.date_to or "9999-12-31"
+        clauses.append(f"(CASE WHEN {alias}.date LIKE '{_FULL_DATE}' THEN {alias}.date BETWEEN ? AND ? "
+                       f"ELSE {alias}.month BETWEEN ? AND ? END)")
+        params += [lo, hi, lo[:7], hi[:7]]
+    if f.themes:
+        clause, args = _in("theme", f.themes)
+        clauses.append(f"{alias}.article_id IN (SELECT article_id FROM themes WHERE {clause})")
+        params += args
+    return " AND ".join(clauses) or "TRUE", params
+
+
+def _filtered(f: Filters, columns: str = "a.*") -> tuple[str, list]:
+    """A `WITH fa AS (...)` prefix selecting the filtered articles' `columns`."""
+    condition, params = where(f)
+    return f"WITH fa AS (SELECT {columns} FROM articles a WHERE {condition})", params
+
+
+def _df(con, sql: str, params: list) -> pd.DataFrame:
+    return con.execute(sql, params).df()
+
+
+def filter_options(con) -> pd.DataFrame:
+    """Every (city, district, street) with its article count, for the sidebar's cascading choices."""
+    return _df(con, "SELECT city, district, street, count(*) AS articles FROM articles "
+                    "GROUP BY ALL ORDER BY city, district, street", [])
+
+
+def date_bounds(con) -> tuple[str | None, str | None]:
+    """Earliest and latest full activity date (ISO) in the corpus; (None, None) when none."""
+    lo, hi = con.execute(f"SELECT min(date), max(date) FROM articles WHERE date LIKE '{_FULL_DATE}'").fetchone()
+    return lo, hi
+
+
+def months(con) -> list[str]:
+    """Every activity month (YYYY-MM) in the corpus, in order."""
+    rows = con.execute("SELECT DISTINCT month FROM articles WHERE month <> '' ORDER BY month").fetchall()
+    return [r[0] for r in rows]
+
+
+def theme_ids(con) -> list[str]:
+    """Theme ids present in the corpus, most frequent first."""
+    rows = con.execute("SELECT theme FROM themes GROUP BY theme ORDER BY count(*) DESC, theme").fetchall()
+    return [r[0] for r in rows]
+
+
+def headline(con, f: Filters) -> pd.DataFrame:
+    """One row: articles, streets, districts, cities, date_min, date_max (ISO, None when no full date),
+    people (total people mobilised), people_approx, items (total sites/items handled), items_approx."""
+    prefix, params = _filtered(f, "a.article_id, a.street, a.district, a.city, a.date")
+    sql = f"""{prefix},
+    m AS (SELECT value, unit, approx FROM metrics WHERE article_id IN (SELECT article_id FROM fa))
+    SELECT (SELECT count(*) FROM fa) AS articles,
+           (SELECT count(DISTINCT (city, district, street)) FROM fa WHERE street <> '') AS streets,
+           (SELECT count(DISTINCT (city, district)) FROM fa WHERE district <> '') AS districts,
+           (SELECT count(DISTINCT city) FROM fa WHERE city <> '') AS cities,
+           (SELECT min(date) FROM fa WHERE date LIKE '{_FULL_DATE}') AS date_min,
+           (SELECT max(date) FROM fa WHERE date LIKE '{_FULL_DATE}') AS date_max,
+           (SELECT coalesce(sum(value), 0) FROM m WHERE list_contains(?, unit)) AS people,
+           (SELECT coalesce(bool_or(approx), false) FROM m WHERE list_contains(?, unit)) AS people_approx,
+           (SELECT coalesce(sum(value), 0) FROM m WHERE list_contains(?, unit)) AS items,
+           (SELECT coalesce(bool_or(approx), false) FROM m WHERE list_contains(?, unit)) AS items_approx"""
+    units = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS), list(ITEM_UNITS)]
+    return _df(con, sql, params + units)
+
+
+def articles_over_time(con, f: Filters, period: Period = "month") -> pd.DataFrame:
+    """Columns `period` (YYYY-MM or YYYY), `articles`; articles without a month are left out."""
+    prefix, params = _filtered(f, "a.month")
+    sql = (f"{prefix} SELECT substr(month, 1, {_PERIOD_CHARS[period]}) AS period, count(*) AS articles "
+           "FROM fa WHERE month <> '' GROUP BY 1 ORDER BY 1")
+    return _df(con, sql, params)
+
+
+def top_streets(con, f: Filters, limit: int = 20) -> pd.DataFrame:
+    """Columns street, district, city, articles: the `limit` streets with most articles."""
+    prefix, params = _filtered(f, "a.street, a.district, a.city")
+    sql = (f"{prefix} SELECT street, district, city, count(*) AS articles FROM fa WHERE street <> '' "
+           "GROUP BY ALL ORDER BY articles DESC, street LIMIT ?")
+    return _df(con, sql, params + [limit])
+
+
+def parse_quality(con, f: Filters) -> pd.DataFrame:
+    """Columns `measure` (street, date, metrics, themes, people), `articles` having it, `share`."""
+    prefix, params = _filtered(f, "a.article_id, a.street, a.date")
+    sql = f"""{prefix}
+    SELECT measure, articles, articles / greatest((SELECT count(*) FROM fa), 1) AS share FROM (
+      SELECT 'street' AS measure, 1 AS o, count(*) FILTER (WHERE street <> '') AS articles FROM fa
+      UNION ALL SELECT 'date', 2, count(*) FILTER (WHERE date <> '') FROM fa
+      UNION ALL SELECT 'metrics', 3, count(DISTINCT article_id) FROM metrics
+                WHERE article_id IN (SELECT article_id FROM fa)
+      UNION ALL SELECT 'themes', 4, count(DISTINCT article_id) FROM themes
+                WHERE article_id IN (SELECT article_id FROM fa)
+      UNION ALL SELECT 'people', 5, count(DISTINCT article_id) FROM people
+                WHERE article_id IN (SELECT article_id FROM fa)
+    ) ORDER BY o"""
+    return _df(con, sql, params)
+
+
+def build_report(con, problems_only: bool = False) -> pd.DataFrame:
+    """The build report (one row per input file), optionally only files with warnings or errors."""
+    condition = "status <> 'ok'" if problems_only else "TRUE"
+    return _df(con, f"SELECT * FROM build_report WHERE {condition} ORDER BY status <> 'error', source", [])
+
+
+def street_theme_counts(con, f: Filters, limit: int = 20) -> pd.DataFrame:
+    """Columns street, district, theme, articles for the `limit` streets with most articles."""
+    prefix, params = _filtered(f, "a.article_id, a.street, a.district, a.city")
+    sql = f"""{prefix},
+    top AS (SELECT street, district, city FROM fa WHERE street <> '' GROUP BY ALL
+            ORDER BY count(*) DESC, street LIMIT ?)
+    SELECT fa.street, fa.district, t.theme, count(DISTINCT fa.article_id) AS articles
+    FROM fa JOIN top USING (street, district, city) JOIN themes t USING (article_id)
+    GROUP BY ALL ORDER BY fa.street, articles DESC"""
+    return _df(con, sql, params + [limit])
+
+
+def metric_totals(con, f: Filters, by: Level | Literal["month"] | None = None) -> pd.DataFrame:
+    """Metric totals per (`by` value,) `what` and `unit`, largest first.
+
+    Columns: [`by`,] what, unit, mentions, articles, total (None for rates), approx.
+    """
+    group = f"fa.{by}, " if by else ""
+    prefix, params = _filtered(f, "a.article_id" + (f", a.{by}" if by else ""))
+    having = f"WHERE fa.{by} <> '' " if by else ""
+    sql = f"""{prefix}
+    SELECT {group}m.what, m.unit, count(*) AS mentions, count(DISTINCT m.article_id) AS articles,
+           CASE WHEN list_contains(?, m.unit) THEN NULL ELSE sum(m.value) END AS total,
+           bool_or(m.approx) AS approx
+    FROM metrics m JOIN fa USING (article_id) {having}
+    GROUP BY {group}m.what, m.unit ORDER BY {group}total DESC NULLS LAST, mentions DESC, m.what"""
+    return _df(con, sql, params + [list(RATE_UNITS)])
+
+
+def metric_sentences(con, f: Filters, what: str, unit: str, by: Level | Literal["month"] | None = None,
+                     value: str | None = None, limit: int = 500) -> pd.DataFrame:
+    """The metrics a total sums, with their sentences: the click-through from `metric_totals`.
+
+    Columns: article_id, title, date, street, district, span, value, unit, approx, sentence.
+    `by`/`value` restrict to one row of a grouped total (e.g. by="district", value="金水区").
+    """
+    prefix, params = _filtered(f, "a.article_id, a.title, a.date, a.street, a.district, a.city, a.month")
+    extra = f"AND fa.{by} = ? " if by and value is not None else ""
+    sql = f"""{prefix}
+    SELECT fa.article_id, fa.title, fa.date, fa.street, fa.district, m.span, m.value, m.unit, m.approx,
+           m.sentence
+    FROM metrics m JOIN fa USING (article_id)
+    WHERE m.what = ? AND m.unit = ? {extra}
+    ORDER BY m.value DESC, fa.date, fa.article_id, m.start LIMIT ?"""
+    args = [what, unit] + ([value] if extra else []) + [limit]
+    return _df(con, sql, params + args)
+
+
+def street_metric_totals(con, f: Filters, limit: int = 20) -> pd.DataFrame:
+    """People mobilised and items handled per street, for the `limit` streets with most people.
+
+    Columns: street, district, people, people_approx, items, items_approx, articles.
+    """
+    prefix, params = _filtered(f, "a.article_id, a.street, a.district, a.city")
+    sql = f"""{prefix}
+    SELECT fa.street, fa.district,
+           coalesce(sum(m.value) FILTER (WHERE list_contains(?, m.unit)), 0) AS people,
+           coalesce(bool_or(m.approx) FILTER (WHERE list_contains(?, m.unit)), false) AS people_approx,
+           coalesce(sum(m.value) FILTER (WHERE list_contains(?, m.unit)), 0) AS items,
+           coalesce(bool_or(m.approx) FILTER (WHERE list_contains(?, m.unit)), false) AS items_approx,
+           count(DISTINCT fa.article_id) AS articles
+    FROM fa JOIN metrics m USING (article_id) WHERE fa.street <> ''
+    GROUP BY fa.street, fa.district, fa.city ORDER BY people DESC, items DESC, fa.street LIMIT ?"""
+    units = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS), list(ITEM_UNITS)]
+    return _df(con, sql, params + units + [limit])
+
+
+def article_list(con, f: Filters, street: str | None = None, district: str | None = None,
+                 limit: int = 500) -> pd.DataFrame:
+    """Articles of the filter (optionally of one street/district), newest first.
+
+    Columns: article_id, date, title, street, district, city, source.
+    """
+    prefix, params = _filtered(f, "a.article_id, a.date, a.month, a.title, a.street, a.district, a.city, "
+                                  "a.source, a.seq")
+    extra, args = "", []
+    for column, value in (("street", street), ("district", district)):
+        if value is not None:
+            extra += f" AND {column} = ?"
+            args.append(value)
+    sql = (f"{prefix} SELECT article_id, date, title, street, district, city, source FROM fa "
+           f"WHERE TRUE{extra} ORDER BY month DESC, date DESC, source, seq LIMIT ?")
+    return _df(con, sql, params + args + [limit])
+
+
+def themes_over_time(con, f: Filters, period: Period = "month") -> pd.DataFrame:
+    """Columns period, theme, articles, share (of the period's articles that have the theme)."""
+    prefix, params = _filtered(f, "a.article_id, a.month")
+    n = _PERIOD_CHARS[period]
+    sql = f"""{prefix},
+    per AS (SELECT substr(month, 1, {n}) AS period, count(*) AS n FROM fa WHERE month <> '' GROUP BY 1)
+    SELECT substr(fa.month, 1, {n}) AS period, t.theme, count(DISTINCT t.article_id) AS articles,
+           count(DISTINCT t.article_id) / any_value(per.n) AS share
+    FROM themes t JOIN fa USING (article_id) JOIN per ON per.period = substr(fa.month, 1, {n})
+    GROUP BY 1, 2 ORDER BY 1, articles DESC, 2"""
+    return _df(con, sql, params)
+
+
+def theme_by_area(con, f: Filters, level: Level = "district") -> pd.DataFrame:
+    """Columns area, theme, articles, share (of the area's articles that have the theme)."""
+    prefix, params = _filtered(f, f"a.article_id, a.{level} AS area")
+    sql = f"""{prefix},
+    per AS (SELECT area, count(*) AS n FROM fa WHERE area <> '' GROUP BY 1)
+    SELECT fa.area, t.theme, count(DISTINCT t.article_id) AS articles,
+           count(DISTINCT t.article_id) / any_value(per.n) AS share
+    FROM themes t JOIN fa USING (article_id) JOIN per USING (area)
+    GROUP BY 1, 2 ORDER BY 1, 2"""
+    return _df(con, sql, params)
+
+
+def term_frequencies(con, f: Filters, limit: int = 100, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Columns term, count (occurrences), articles: the `limit` most frequent terms, `exclude` left out."""
+    prefix, params = _filtered(f, "a.article_id")
+    sql = f"""{prefix}
+    SELECT term, sum(count) AS count, count(DISTINCT article_id) AS articles FROM terms
+    WHERE article_id IN (SELECT article_id FROM fa) AND NOT list_contains(?, term)
+    GROUP BY term ORDER BY count DESC, term LIMIT ?"""
+    return _df(con, sql, params + [list(exclude), limit])
+
+
+def search_articles(con, f: Filters, needle: str, limit: int = 200) -> pd.DataFrame:
+    """Articles whose title or text contains `needle` (plain substring, not a pattern).
+
+    Columns: article_id, date, title, street, district, city, hits (matches in all, before `limit`).
+    """
+    prefix, params = _filtered(f, "a.article_id, a.date, a.month, a.title, a.text, a.street, a.district, "
+                                  "a.city, a.source, a.seq")
+    sql = f"""{prefix}
+    SELECT article_id, date, title, street, district, city, count(*) OVER () AS hits FROM fa
+    WHERE contains(title, ?) OR contains(text, ?)
+    ORDER BY month DESC, date DESC, source, seq LIMIT ?"""
+    return _df(con, sql, params + [needle, needle, limit])
+
+
+def article_detail(con, article_id: str) -> dict[str, pd.DataFrame]:
+    """Everything extracted from one article: keys article (0 or 1 row), places, people, metrics, themes."""
+    return {name: _df(con, f"SELECT * FROM {name} WHERE article_id = ?", [article_id])
+            for name in ("articles", "places", "people", "metrics", "themes")}
+
+
+def whole_table(con, name: str) -> pd.DataFrame:
+    """A whole built table, for download only (never cached); `name` must be a known table."""
+    from civic.schema import TABLES
+
+    if name not in TABLES:
+        raise KeyError(f"unknown table {name!r}; tables are: {', '.join(TABLES)}")
+    return _df(con, f"SELECT * FROM {name}", [])
+
+
+def table_sizes(con) -> pd.DataFrame:
+    """Columns table, rows: the row count of every built table."""
+    from civic.schema import TABLES
+
+    names = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+    rows = [(name, con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]) for name in TABLES if name in names]
+    return pd.DataFrame(rows, columns=["table", "rows"])
+
+
+def _grouped(f: Filters, level: Level, names: tuple[str, ...], columns: str) -> tuple[str, list]:
+    """`WITH fa AS (...)` of the filtered articles in one of `names` at `level`, `grp` naming which.
+
+    The compare functions return it as column `group` (the name `civic.compare` expects).
+    """
+    condition, params = where(f)
+    clause, args = _in(f"a.{level}", names)
+    return (f"WITH fa AS (SELECT a.{level} AS grp, {columns} FROM articles a WHERE {condition} AND {clause})",
+            params + args)
+
+
+def compare_headline(con, f: Filters, level: Level, names: tuple[str, ...]) -> pd.DataFrame:
+    """One row per group: grp, articles, streets, date_min, date_max, people, items, metrics,
+    people_per_article, items_per_article."""
+    prefix, params = _grouped(f, level, names, "a.article_id, a.street, a.district, a.city, a.date")
+    sql = f"""{prefix},
+    g AS (SELECT grp, count(*) AS articles, count(DISTINCT (city, district, street)) FILTER (WHERE street <> '')
+                 AS streets, min(date) FILTER (WHERE date LIKE '{_FULL_DATE}') AS date_min,
+                 max(date) FILTER (WHERE date LIKE '{_FULL_DATE}') AS date_max FROM fa GROUP BY grp),
+    m AS (SELECT fa.grp, coalesce(sum(value) FILTER (WHERE list_contains(?, unit)), 0) AS people,
+                 coalesce(sum(value) FILTER (WHERE list_contains(?, unit)), 0) AS items, count(*) AS metrics
+          FROM metrics JOIN fa USING (article_id) GROUP BY fa.grp)
+    SELECT g.*, coalesce(m.people, 0) AS people, coalesce(m.items, 0) AS items,
+           coalesce(m.metrics, 0) AS metrics, coalesce(m.people, 0) / g.articles AS people_per_article,
+           coalesce(m.items, 0) / g.articles AS items_per_article
+    FROM g LEFT JOIN m USING (grp) ORDER BY g.grp"""
+    return _df(con, sql, params + [list(PEOPLE_UNITS), list(ITEM_UNITS)]).rename(columns=_GROUP)
+
+
+def compare_theme_shares(con, f: Filters, level: Level, names: tuple[str, ...]) -> pd.DataFrame:
+    """Columns grp, theme, articles, share (of the group's articles that have the theme)."""
+    prefix, params = _grouped(f, level, names, "a.article_id")
+    sql = f"""{prefix},
+    per AS (SELECT grp, count(*) AS n FROM fa GROUP BY grp)
+    SELECT fa.grp, t.theme, count(DISTINCT t.article_id) AS articles,
+           count(DISTINCT t.article_id) / any_value(per.n) AS share
+    FROM themes t JOIN fa USING (article_id) JOIN per USING (grp) GROUP BY 1, 2 ORDER BY 1, share DESC, 2"""
+    return _df(con, sql, params).rename(columns=_GROUP)
+
+
+def compare_top_streets(con, f: Filters, level: Level, names: tuple[str, ...], limit: int = 5) -> pd.DataFrame:
+    """Columns grp, street, district, articles: each group's `limit` streets with most articles."""
+    prefix, params = _grouped(f, level, names, "a.street, a.district, a.city")
+    sql = f"""{prefix}
+    SELECT grp, street, district, count(*) AS articles FROM fa WHERE street <> '' GROUP BY grp, street, district, city
+    QUALIFY row_number() OVER (PARTITION BY grp ORDER BY count(*) DESC, street) <= ?
+    ORDER BY grp, articles DESC, street"""
+    return _df(con, sql, params + [limit]).rename(columns=_GROUP)
+
+
+def compare_metric_totals(con, f: Filters, level: Level, names: tuple[str, ...], limit: int = 10) -> pd.DataFrame:
+    """Columns grp, what, unit, total, approx, per_article: each group's `limit` largest totals
+    (rates left out), with the total divided by the group's article count."""
+    prefix, params = _grouped(f, level, names, "a.article_id")
+    sql = f"""{prefix},
+    per AS (SELECT grp, count(*) AS n FROM fa GROUP BY grp)
+    SELECT fa.grp, m.what, m.unit, sum(m.value) AS total, bool_or(m.approx) AS approx,
+           sum(m.value) / any_value(per.n) AS per_article
+    FROM metrics m JOIN fa USING (article_id) JOIN per USING (grp)
+    WHERE NOT list_contains(?, m.unit) GROUP BY 1, 2, 3
+    QUALIFY row_number() OVER (PARTITION BY fa.grp ORDER BY sum(m.value) DESC, m.what) <= ?
+    ORDER BY 1, total DESC, 2"""
+    return _df(con, sql, params + [list(RATE_UNITS), limit]).rename(columns=_GROUP)
+
+
+def compare_term_counts(con, f: Filters, level: Level, names: tuple[str, ...], limit: int = 2000) -> pd.DataFrame:
+    """Long frame grp, term, count: each group's `limit` most frequent terms (input to log-odds)."""
+    prefix, params = _grouped(f, level, names, "a.article_id")
+    sql = f"""{prefix}
+    SELECT fa.grp, t.term, sum(t.count) AS count FROM terms t JOIN fa USING (article_id) GROUP BY 1, 2
+    QUALIFY row_number() OVER (PARTITION BY fa.grp ORDER BY sum(t.count) DESC, t.term) <= ?
+    ORDER BY 1, count DESC, 2"""
+    return _df(con, sql, params + [limit]).rename(columns=_GROUP)
+
+
+def term_texts(con, f: Filters, level: Level, names: tuple[str, ...], term: str, limit: int = 20
+               ) -> pd.DataFrame:
+    """Columns group, article_id, text: up to `limit` articles per group that contain `term` (newest first)."""
+    prefix, params = _grouped(f, level, names, "a.article_id, a.text, a.date")
+    sql = f"""{prefix}
+    SELECT grp, article_id, text FROM fa WHERE contains(text, ?)
+    QUALIFY row_number() OVER (PARTITION BY grp ORDER BY date DESC, article_id) <= ?
+    ORDER BY grp, date DESC, article_id"""
+    return _df(con, sql, params + [term, limit]).rename(columns=_GROUP)

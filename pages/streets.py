@@ -1,0 +1,54 @@
+"""街道 Streets: articles per street coloured by district, themes per street, metric totals, articles."""
+
+import streamlit as st
+
+from civic import app, charts
+
+f = app.page_setup()
+if app.require_data(f):
+    top_n = st.slider(app.t("streets.top_n"), 5, 50, 20, step=5, key="st_top_n")
+    ranked = app.query("top_streets", f, top_n)
+    if ranked.empty:
+        st.info(app.t("empty.no_streets"))
+        st.stop()
+    labels = {"street": app.t("col.street"), "articles": app.t("col.articles"), "district": app.t("col.district"),
+              "theme": app.t("col.theme"), "people": app.t("col.people"), "items": app.t("col.items")}
+    left, right = st.columns(2)
+    with left:
+        st.subheader(app.t("streets.ranked"))
+        st.plotly_chart(charts.ranked_bars(ranked, "street", "articles", labels, color="district"),
+                        key="st_ranked")
+        app.downloads(ranked, app.t("streets.ranked"), "st_ranked")
+    with right:
+        st.subheader(app.t("streets.themes"))
+        themes = app.query("street_theme_counts", f, top_n)
+        if themes.empty:
+            st.info(app.t("empty.no_themes"))
+        else:
+            st.plotly_chart(charts.stacked_bars(app.label_themes(themes), "street", "articles", "theme", labels),
+                            key="st_themes")
+        app.downloads(themes, app.t("streets.themes"), "st_themes")
+
+    st.subheader(app.t("streets.metrics"), help=app.t("overview.approx_help"))
+    totals = app.query("street_metric_totals", f, top_n)
+    if totals.empty:
+        st.info(app.t("empty.no_metrics"))
+    else:
+        shown = totals.assign(people=[app.approx_number(v, a) for v, a in zip(totals["people"],
+                                                                             totals["people_approx"], strict=True)],
+                              items=[app.approx_number(v, a) for v, a in zip(totals["items"],
+                                                                            totals["items_approx"], strict=True)])
+        st.dataframe(shown.drop(columns=["people_approx", "items_approx"]), hide_index=True, key="st_metrics",
+                     column_config={k: app.t(f"col.{k}") for k in ("street", "district", "people", "items",
+                                                                   "articles")})
+    app.downloads(totals, app.t("streets.metrics"), "st_metrics")
+
+    choices = [f"{s}｜{d}" for s, d in zip(ranked["street"], ranked["district"], strict=True)]
+    picked = st.selectbox(app.t("streets.pick"), choices, key="st_pick")
+    street, district = picked.split("｜")
+    st.subheader(app.t("streets.articles", street=street))
+    listing = app.query("article_list", f, street=street, district=district)
+    st.dataframe(listing, hide_index=True, key="st_articles",
+                 column_config={"article_id": None, **{k: app.t(f"col.{k}") for k in
+                                                       ("date", "title", "street", "district", "city")}})
+    app.downloads(listing, app.t("streets.articles", street=street), "st_articles")
