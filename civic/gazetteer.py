@@ -194,6 +194,7 @@ class Gazetteer:
     def __init__(self, divisions: list[Division], streets: list[Street], aliases: list[Alias],
                  communities: frozenset[str] = frozenset()):
         self.communities = communities
+        self._chains: dict[tuple[str, str], Chain] = {}  # memo: a street's chain is asked for again and again
         self.divisions = {(d.level, d.code): d for d in divisions}
         self.streets = streets
         self.aliases = aliases
@@ -225,6 +226,12 @@ class Gazetteer:
         A street's parent is a county, or a city without counties (东莞市): call with its
         `parent` code. A province-administered county-level city (济源市) is its own city.
         """
+        key = (parent, level)
+        if key not in self._chains:
+            self._chains[key] = self._chain(parent, level)
+        return self._chains[key]
+
+    def _chain(self, parent: str, level: str) -> Chain:
         county = self.divisions.get(("county", parent)) if level == "county" else None
         city = self.divisions.get(("city", parent)) if level in ("county", "city") and not county else None
         if county:
@@ -238,9 +245,7 @@ class Gazetteer:
 
     def street_chain(self, street: Street) -> Chain:
         """County, city and province of a street."""
-        if ("county", street.parent) in self.divisions:
-            return self.chain(street.parent, "county")
-        return self.chain(street.parent, "city")
+        return self.chain(street.parent, "county" if ("county", street.parent) in self.divisions else "city")
 
 
 @dataclass(frozen=True)
@@ -270,6 +275,8 @@ _SUFFIXES = ("街道办事处", "街道办", "街道", "街办", "办事处", "�
 # Units whose name is also a campaign phrase (创建平安街道, 小城镇建设): trusted only with context.
 _GENERIC_STEMS = {"平安", "和谐", "幸福", "中心", "小城", "先进", "五星", "文化", "工业", "发展", "安全", "宜居",
                   "园林", "文明", "卫生", "示范", "美丽", "绿色", "重点"}
+_DIVISION_ENDS = "区县市旗州盟省"
+_DIVISION_END = re.compile(f"[{_DIVISION_ENDS}]")
 _GENERIC_DIVISIONS = {"城区", "矿区", "郊区", "东区", "西区", "南区", "北区", "市区", "新区", "盐区", "市辖区"}
 _STREET_SUFFIX = re.compile("(?=(" + "|".join(_SUFFIXES) + "))")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -352,26 +359,37 @@ class Matcher:
                         continue
                     kind = "weak"
                 self.division_surfaces[surface].append((division, kind))
-        words = sorted(self.division_surfaces, key=lambda w: (-len(w), w))
-        self.division_regex = re.compile(trie_pattern(words))
+        # Most names end in 区/县/市/旗/州/盟/省: found backwards from those characters, like streets;
+        # the few hundred others (郑州, 襄樊, 香港) through one small trie regex.
+        self.max_division = max(map(len, self.division_surfaces))
+        others = sorted(w for w in self.division_surfaces if w[-1] not in _DIVISION_ENDS)
+        self.other_regex = re.compile(trie_pattern(others))
 
     def divisions(self, text: str) -> list[Mention]:
-        """Provinces, cities and counties named in `text`, longest match first, no overlaps."""
-        found = []
-        for match in self.division_regex.finditer(text):
-            surface = match.group()
+        """Provinces, cities and counties named in `text`, longest first, no overlaps."""
+        spans = [(m.start(), m.end()) for m in self.other_regex.finditer(text)]
+        for match in _DIVISION_END.finditer(text):
+            end = match.end()
+            for start in range(max(0, end - self.max_division), end - 1):
+                if text[start:end] in self.division_surfaces:
+                    spans.append((start, end))
+                    break
+        found: list[Mention] = []
+        for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+            if found and start < found[-1].end:
+                if end - start <= found[-1].end - found[-1].start:
+                    continue
+                found.pop()  # 两江新区 over 江新区... the longer name wins
+            surface = text[start:end]
             targets = self.division_surfaces[surface]
-            if all(kind != "official" for _, kind in targets) and _ROAD_NEXT.match(text, match.end()):
-                continue
-            if surface[-1] not in "区县市旗州盟省" and _ROAD_NEXT.match(text, match.end()):
-                continue
             kinds = {kind for _, kind in targets}
             kind = next(k for k in ("official", "short", "historical", "weak") if k in kinds)
+            if (kind != "official" or surface[-1] not in _DIVISION_ENDS) and _ROAD_NEXT.match(text, end):
+                continue  # 中山路, 郑州路
             if len(surface) == 2 and kind != "weak" and not (
-                    _starts(text, match.start()) or (found and found[-1].end == match.start())):
+                    _starts(text, start) or (found and found[-1].end == start)):
                 continue  # 新县, 和县 inside words: 全新县域 (共和县 is matched whole)
-            found.append(Mention(match.start(), match.end(), surface, targets[0][0].name, kind,
-                                 divisions=tuple(d for d, _ in targets)))
+            found.append(Mention(start, end, surface, targets[0][0].name, kind, divisions=tuple(d for d, _ in targets)))
         return found
 
     def streets(self, text: str, anchors: frozenset[int] = frozenset()) -> list[Mention]:
