@@ -222,8 +222,14 @@ def extract_metrics(text: str) -> list[Metric]:
         what, what_end, nominal = _what(text, start, end, consumed, UNITS.get(unit, UNITS["%"]).kind)
         sentence = _sentence(text, start, sentence_ends)
         previous = metrics[-1] if metrics else None
-        if not nominal and previous and previous.unit == unit and start - previous.end <= _INHERIT_DISTANCE:
-            what = previous.what  # 673家“五小”门店已整改到位606家: the same things
+        if previous and previous.unit == unit and start - previous.end <= _INHERIT_DISTANCE:
+            if not nominal:
+                what = previous.what  # 673家“五小”门店已整改到位606家: the same things
+            elif what and all(flag == "b" for _, flag in _tokens(what)):  # 10台雾炮车(6台中型和4台大型)
+                head = _tokens(previous.what)
+                while len(head) > 1 and head[0][1] == "b":
+                    head.pop(0)
+                what += "".join(word for word, _ in head)
         consumed = max(end, what_end)
         metrics.append(Metric(value, unit, approx, what, text[start:end], sentence, start, end))
     return metrics
