@@ -133,12 +133,13 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
     communities = match.communities(text, text_streets)
     counts = Counter(m.name for m in communities)
     lead_end = m.start() if (m := _LEAD_END.search(text)) else len(text)
-    for mention in communities:
-        if mention.name in seen or (counts[mention.name] == 1 and mention.start >= lead_end
+    in_title = [(m, "title") for m in match.communities(title, title_streets) if m.name not in counts]
+    for mention, where in in_title + [(m, "text") for m in communities]:
+        if mention.name in seen or (where == "text" and counts[mention.name] == 1 and mention.start >= lead_end
                                     and _ROLE_AFTER.match(text, mention.end)):
             continue  # 某村党支部书记张三 quoted once further down: an affiliation, not a place
         seen.add(mention.name)
-        places.append(_place("community", mention.name, mention, "text"))
+        places.append(_place("community", mention.name, mention, where))
     for level, name, code in (("district", chain.district, chain.district_code),
                               ("city", chain.city, chain.city_code),
                               ("province", chain.province, chain.province_code)):

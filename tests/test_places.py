@@ -144,6 +144,10 @@ CASES = [
         [("street", "孝义街道"), ("district", "巩义市"), ("city", "郑州市"), ("province", "河南省")],
         id="county-level-paper"),
     pytest.param(
+        "金台里社区:楼道清理一新", "居民们自发清理楼道杂物。", PlaceContext(paper_city="北京市"),
+        ("", "", "北京市", "北京市"), [("community", "金台里社区"), ("city", "北京市"), ("province", "北京市")],
+        id="community-only-in-title"),
+    pytest.param(
         "城市街道干净整洁 背街小巷换新颜", "主要街道全面清扫。", NONE, ("", "", "", ""), [],
         id="街道-as-a-common-noun-in-title"),
     pytest.param(
