@@ -168,7 +168,8 @@ _PLACE_MEASURES = frozenset("台家条间座棵道口里盏块根")
 _FALSE_PREFIX = frozenset({"附近", "最近", "临近", "靠近", "邻近", "就近", "预约", "签约", "特约", "邀约", "履约",
                            "相约", "节约", "制约", "公约", "赶超", "高超"})
 _VAGUE_BEFORE = frozenset("第数几若前")  # 第五届, 数十米, 若干, 前3名
-_TIME_NOUNS = ("月", "多月", "半月", "星期", "礼拜", "小时", "钟头", "工作日", "季度", "年头")  # 两个月: a duration
+_TIME_AFTER_RE = re.compile(r"[多半]?(?:月|星期|礼拜|小时|钟头|工作日|季度|年头|昼夜)")  # 两个月, 2个多小时: durations
+_SPELL_BEFORE = ("历时", "用时", "耗时", "为期", "持续", "连续", "仅用")  # 历时3小时: how long, not work
 _NEIGHBOURS_RE = re.compile(r"([一二两三四五六七八])([二三四五六七八九])([十百千万]?)")
 _RANGE_RE = re.compile(rf"{NUMBER_PATTERN}(?:-|~|～|—|至)$")
 _HOURS_DURATION_AFTER = ("内", "以", "之内", "后", "来", "前")
@@ -267,9 +268,9 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
         or (after[:1].isascii() and after[:1].isalpha())
         or _RATE_RE.search(text, max(0, start - 12), start)
         or _PLAN_RE.search(text, _clause_start(text, start), start)
-        or (match.group("unit") == "个" and after.startswith(_TIME_NOUNS))
+        or (match.group("unit") == "个" and _TIME_AFTER_RE.match(text, match.end()))
         or (unit.kind == "hours" and (after.startswith(_HOURS_DURATION_AFTER) or value == 24
-                                      or match.group("post") in ("以内", "以下")))
+                                      or match.group("post") in ("以内", "以下") or before.endswith(_SPELL_BEFORE)))
         or (printed.isdigit() and len(printed) >= 7 and unit.kind not in ("money", "measure"))
     ):
         return None
