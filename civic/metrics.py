@@ -211,13 +211,17 @@ def extract_metrics(text: str) -> list[Metric]:
     """
     if not any(char.isdigit() or char in CHINESE_NUMERAL_CHARS for char in text):
         return []
-    blocked = [m.span() for m in _EXCLUSION_RE.finditer(text)] + [m.span() for m in _QUOTE_RE.finditer(text)]
+    blocked = _merge([m.span() for m in _EXCLUSION_RE.finditer(text)] + [m.span() for m in _QUOTE_RE.finditer(text)])
+    blocked_starts = [s for s, _ in blocked]
     sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
     metrics: list[Metric] = []
     consumed = 0  # end of the previous metric and of the `what` read after it
     for match in _METRIC_RE.finditer(text):
         candidate = _candidate(text, match)
-        if candidate is None or any(s < candidate[4] and candidate[3] < e for s, e in blocked):
+        if candidate is None:
+            continue
+        i = bisect.bisect_left(blocked_starts, candidate[4]) - 1
+        if i >= 0 and blocked[i][1] > candidate[3]:  # inside a quote, a title or a fixed expression
             continue
         value, unit, approx, start, end = candidate
         what, what_end, nominal = _what(text, start, end, consumed, UNITS.get(unit, UNITS["%"]).kind)
@@ -234,6 +238,17 @@ def extract_metrics(text: str) -> list[Metric]:
         consumed = max(end, what_end)
         metrics.append(Metric(value, unit, approx, what, text[start:end], sentence, start, end))
     return metrics
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping union of (start, end) spans."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, int] | None:
