@@ -154,7 +154,9 @@ _METRIC_RE = re.compile(
     r"(?P<post>左右|以上|以下|以内|上下|开外|有余)?"
 )
 _EXCLUSION_RE = re.compile("|".join(re.escape(e) for e in sorted(EXCLUSIONS, key=len, reverse=True)))
-_QUOTE_RE = re.compile(r"“[^“”\n]{1,20}”|\"[^\"\n]{1,20}\"|「[^「」\n]{1,20}」|《[^《》\n]{1,40}》")
+# names, slogans and titles in quotes; quoted speech (with its own punctuation) keeps its numbers
+_NAME_CHARS = r"[^“”\"「」\n，,。！？!?；;]{1,16}"
+_QUOTE_RE = re.compile(rf"“{_NAME_CHARS}”|\"{_NAME_CHARS}\"|「{_NAME_CHARS}」|《[^《》\n]{{1,40}}》")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 _CLAUSE_END_RE = re.compile(r"[，,。；;：:！？!?\n（）()]")
 _SLOGAN_RE = re.compile(rf"{_CN}(?!{_CN}|[余多来几])[\u4e00-\u9fff]{_CN}")  # 一戴二勤, 四好两无, 五个一
