@@ -333,7 +333,7 @@ def refine_with_corpus(articles: pd.DataFrame, places: pd.DataFrame) -> tuple[pd
     targets = places.index[rows][hit]
     places.loc[targets, "code"] = [picks[a].code for a in places.loc[targets, "article_id"]]
     extra = [{"article_id": aid, "level": level, "name": getattr(chain, level), "surface": "", "start": pd.NA,
-              "end": pd.NA, "code": getattr(chain, f"{level}_code")}
+              "end": pd.NA, "code": getattr(chain, f"{level}_code"), "field": "gazetteer"}
              for aid, chain in sorted(chains.items()) for level in ("district", "city", "province")
              if getattr(chain, level)]
     extra_frame = pd.DataFrame(extra, columns=places.columns).astype(places.dtypes.to_dict())
