@@ -3,34 +3,41 @@
 A metric is a number (see `civic.numbers`) followed by a unit or measure word listed in
 `resources/metric_units.csv`, with the approximation words printed around it:
 
-    [约|近|逾|超|超过|大约|将近|接近|上] NUMBER [余|多|来|几] UNIT [左右|以上|以下|以内|上下|开外|有余]
+    [约|近|逾|超|超过|大约|将近|接近|上] NUMBER [余|多|来|几][万|千|亿] UNIT [左右|以上|以下|以内|上下|开外|有余]
 
-`approx` is True when any of those words is printed. 以上 ("or more") and 以下/以内 ("or less")
-also make a metric approximate: the printed value is a bound, not a count, and the dashboard
-marks sums of such values with ≥. 上 counts only before a bare 百/千/万 (上百人, 上千份).
+`approx` is True when any of those words is printed, for a range (3至5人, 3-5人: the value is the
+upper bound) and for neighbouring Chinese digits (七八个 -> 8, 三四百名 -> 400). 以上 ("or more") and
+以下/以内 ("or less") make a metric approximate too: the printed value is a bound, not a count, and
+the dashboard marks sums of such values with ≥. 上 counts only before a bare 百/千/万 (上百人).
 
 Not metrics, by rule (each rule is general, not a list of sample phrases):
 - no unit: dates and times (11月22日, 2018年, 上午9点), ages (60岁), addresses (8号楼) and durations
-  (3年来, 2日内, 一个月) carry time or place words that are not in the unit list;
-- ordinals and vague numbers: preceded by 第 (第五届, 第3次) or 数/几/若 (数十米);
-- frequencies and rates: 每 or 平均/人均/日均 shortly before the number in the same clause
-  (每周一次, 每月2次, 人均3份);
-- a bare 一 or 半 (一系列, 一批, 一道风景, 一名干部: in Chinese 一 + measure word is mostly the article "a");
-- numerals inside short quotes or book titles (“门前三包”, “一核三站”, 《中国廉政故事100部系列微电影》);
-- slogans: a Chinese numeral metric followed by, or within a few characters of, another Chinese numeral
-  (一警二通三取缔, 四好两无一规范, 五个一工程);
-- names: a Chinese numeral + measure word followed by a digit or 号 (盛世三期8号楼), or by a place word
-  after measure words that make place names (九台区, 七台河); measure words that mostly follow Chinese
-  numerals in names or idioms (期, 组, 方, 面...) are accepted after Arabic digits only;
-- numbers glued to Latin letters or digits (3D, G20, 5G) and phone-number-long digit strings;
+  (3年来, 2日内) carry time or place words that are not in the unit list; 个 before a time word
+  (两个月, 2个多小时) and hours after 历时/为期/连续... or before 内/以内/后 are durations too;
+- ordinals, ranks and vague numbers: preceded by 第/前 (第五届, 前3名) or 数/几/若 (数十米);
+- frequencies, rates and rotas: 每 or 平均/人均/日均 shortly before the number in the same clause
+  (每周一次, 每月2次, 每天安排志愿者两人);
+- planned work: 拟/计划/力争/预计/争取... earlier in the clause (力争完成剩余3个小区的改造);
+- a bare 一 (一系列, 一批, 一名干部: 一 + measure word is mostly the article "a"), unless a bracket
+  names the one counted (一条道路(钢厂路)); a bare 二 (二次污染: counts say 两);
+- numerals inside short quoted names and book titles (“门前三包”, “一核三站”, 《...100部系列微电影》);
+  quoted speech, which has its own punctuation, keeps its numbers;
+- slogans: a Chinese numeral next to another across one character (一警二通三取缔, 四好两无一规范, 五个一);
+- names: Chinese numerals written digit by digit (七一三社区), a Chinese numeral + measure word followed
+  by a digit or 号 (盛世三期8号楼) or, for measure words that make place names, by a place word
+  (九台区, 七台河); measure words that mostly follow Chinese numerals in names and idioms (期, 组, 方,
+  面, 部...) count after Arabic digits only;
+- numbers glued to Latin letters or digits (3D, G20, 5A, 4S) and phone-number-long digit strings;
 - fixed expressions in `resources/metric_exclusions.txt` (三番五次, 千方百计, 四个意识, 三轮车).
 
 `what`, the thing counted, is read with a jieba part-of-speech tagger steered by
-`resources/metric_words.csv`: first the noun phrase right after the unit (3000册宣传册,
-50余名党员志愿者, 200个市机关局购置的垃圾箱), else the object before the number, after its verb
-and without the words between (发放宣传册3000册, 拆除违建45处, 劝导整治机动车乱停放125辆 -> 机动车,
-清理自行车、电动车、三轮车共计16辆 -> 自行车、电动车、三轮车, 整改率90% -> 整改率), else the verb
-itself for counted actions (督查共计32次 -> 督查); "" when nothing is printed (有1600余人通过...观看).
+`resources/metric_words.csv`: first the noun phrase right after the unit (50余名党员志愿者, 58所“儿童之家”,
+200个市机关局购置的垃圾箱, 8人获评文明市民), else the object before the number, after its verb and without
+the words between (发放宣传册3000册, 拆除违建45处, 劝导整治机动车乱停放125辆 -> 机动车, 整改率90%); for
+times and sessions, what follows the light verb (开展专项整治4次 -> 专项整治); else the action itself
+(直接就业260人 -> 就业), or the thing of a quantity just before (673家门店已整改到位606家 -> 门店);
+"" when nothing is printed (有1600余人通过...观看). Long phrases keep their head, about four
+characters (折页宣传册 -> 宣传册); lists are kept whole (自行车、电动车、三轮车).
 """
 
 from __future__ import annotations
