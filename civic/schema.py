@@ -71,6 +71,7 @@ PLACES = _table(
     ("start", "Int64", "Offset in articles.text; empty when inferred from the gazetteer."),
     ("end", "Int64", "End offset in articles.text; empty when inferred."),
     ("code", "str", "Administrative division code when known (12-digit for streets, 6 for counties and above)."),
+    ("field", "str", "Where the place was found: text | title | gazetteer (inferred from a unit above or below)."),
 )
 
 PEOPLE = _table(
