@@ -20,7 +20,10 @@ PAGES = (  # (file, url_path, i18n key of the title, icon)
 
 st.set_page_config(page_title="civic 创文创城看板", page_icon=":material/location_city:", layout="wide")
 app.init_session()
-page = st.navigation([st.Page(path, title=app.t(key), url_path=url, icon=icon, default=url == "overview")
-                      for path, url, key, icon in PAGES])
+# The first page is the default, served at "/" whatever its url_path; its hidden twin serves /overview.
+home = st.Page(PAGES[0][0], title=app.t(PAGES[0][2]), url_path="home", icon=PAGES[0][3], default=True)
+pages = [home] + [st.Page(path, title=app.t(key), url_path=url, icon=icon) for path, url, key, icon in PAGES[1:]]
+pages.append(st.Page(PAGES[0][0], title=app.t(PAGES[0][2]), url_path=PAGES[0][1], visibility="hidden"))
+page = st.navigation(pages)
 st.title(page.title)
 page.run()

@@ -20,6 +20,7 @@ import streamlit as st
 
 from civic import config, exports, i18n, queries, store
 from civic.filters import Filters
+from civic.themes import theme_labels
 
 FILTER_KEYS = ("flt_city", "flt_district", "flt_street", "flt_months", "flt_themes")
 
@@ -73,8 +74,8 @@ def t(key: str, **values: object) -> str:
 
 
 def theme_label(theme_id: str) -> str:
-    """The theme's name in the user's language (the id until the taxonomy names it)."""
-    return theme_id
+    """The theme's name in the user's language (the id for a theme the taxonomy does not know)."""
+    return theme_labels(lang()).get(theme_id, theme_id)
 
 
 def label_themes(df: pd.DataFrame, column: str = "theme") -> pd.DataFrame:

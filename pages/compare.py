@@ -32,9 +32,11 @@ if app.require_data(f):
             continue
         column.metric(app.t("overview.articles"), f"{row['articles']:,}")
         column.metric(app.t("overview.people"), f"{row['people']:,.0f}",
-                      f"{row['people_per_article']:.1f} {app.t('compare.per_article')}", delta_color="off")
+                      f"{row['people_per_article']:.1f} {app.t('compare.per_article')}", delta_color="off",
+                      delta_arrow="off")
         column.metric(app.t("overview.items"), f"{row['items']:,.0f}",
-                      f"{row['items_per_article']:.1f} {app.t('compare.per_article')}", delta_color="off")
+                      f"{row['items_per_article']:.1f} {app.t('compare.per_article')}", delta_color="off",
+                      delta_arrow="off")
     app.downloads(head.reset_index(), app.t("compare.headline"), "cp_head")
 
     labels = {"group": app.t("col.group"), "theme": app.t("col.theme"), "share": app.t("col.share")}

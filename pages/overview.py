@@ -7,16 +7,17 @@ from civic import app, charts
 f = app.page_setup()
 if app.require_data(f):
     head = app.query("headline", f).iloc[0]
-    cols = st.columns(7)
+    cols = st.columns(4)
     cols[0].metric(app.t("overview.articles"), f"{head['articles']:,}")
     cols[1].metric(app.t("overview.streets"), f"{head['streets']:,}")
     cols[2].metric(app.t("overview.districts"), f"{head['districts']:,}")
     cols[3].metric(app.t("overview.cities"), f"{head['cities']:,}")
+    cols = st.columns([2, 1, 1])
     span = f"{head['date_min']} ~ {head['date_max']}" if head["date_min"] else "—"
-    cols[4].metric(app.t("overview.span"), span)
-    cols[5].metric(app.t("overview.people"), app.approx_number(head["people"], head["people_approx"]),
+    cols[0].metric(app.t("overview.span"), span)
+    cols[1].metric(app.t("overview.people"), app.approx_number(head["people"], head["people_approx"]),
                    help=app.t("overview.approx_help"))
-    cols[6].metric(app.t("overview.items"), app.approx_number(head["items"], head["items_approx"]),
+    cols[2].metric(app.t("overview.items"), app.approx_number(head["items"], head["items_approx"]),
                    help=app.t("overview.approx_help"))
 
     left, right = st.columns(2)

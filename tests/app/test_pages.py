@@ -118,10 +118,12 @@ def test_metrics_totals_and_click_through(open_app, synthetic_dir, synthetic):
 
 def test_themes_counts_match_tables(open_app, synthetic_dir, synthetic):
     at = open_app(synthetic_dir, page="themes")
+    from civic.themes import theme_labels
+
     lines = _chart_values(at, 0, "y")
-    counts = synthetic["themes"]["theme"].value_counts()
+    counts = synthetic["themes"]["theme"].map(theme_labels("zh")).value_counts()
     dated = synthetic["themes"].merge(synthetic["articles"], on="article_id").query("month != ''")
-    assert {k: sum(v) for k, v in lines.items()} == dated["theme"].value_counts().to_dict()
+    assert {k: sum(v) for k, v in lines.items()} == dated["theme"].map(theme_labels("zh")).value_counts().to_dict()
     assert set(lines) == set(counts.index)
     at.segmented_control(key="th_period").set_value("year").run()
     assert all(len(v) <= 2 for v in _chart_values(at, 0, "x").values())
