@@ -1,7 +1,9 @@
 """One build at a time, across processes (the CLI and the app): an flock on a lock file.
 
 The lock file sits beside the output folder, `<out parent>/.<out name>.build.lock`, so it
-survives whatever a build does inside `out`. It holds one line, `pid=<pid> started=<ISO UTC>`,
+survives whatever a build does inside `out`. The lock is re-entrant for the thread holding
+it (the app takes it around `pipeline.build`, which takes it again); other threads and
+processes wait. It holds one line, `pid=<pid> started=<ISO UTC>`,
 written by the holder; the file is never deleted (deleting a flock'd file races). The
 operating system drops the lock when the holder exits, even when it is killed.
 """
@@ -11,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 POLL_SECONDS = 0.1
+_held: dict[Path, tuple[int, int]] = {}  # lock file -> (holding thread id, depth), this process
+_held_guard = threading.Lock()
 
 
 class BuildLocked(RuntimeError):
@@ -58,6 +63,18 @@ def build_lock(out: Path, *, timeout: float | None = None) -> Iterator[Path]:
         BuildLocked: when another process still holds the lock after `timeout` seconds.
     """
     path = lock_path(out)
+    me = threading.get_ident()
+    with _held_guard:
+        holder, depth = _held.get(path, (None, 0))
+        if holder == me:
+            _held[path] = (me, depth + 1)
+    if holder == me:
+        try:
+            yield path
+        finally:
+            with _held_guard:
+                _held[path] = (me, depth)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -74,9 +91,13 @@ def build_lock(out: Path, *, timeout: float | None = None) -> Iterator[Path]:
         started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid={os.getpid()} started={started}\n".encode(), 0)
+        with _held_guard:
+            _held[path] = (me, 1)
         try:
             yield path
         finally:
+            with _held_guard:
+                del _held[path]
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:

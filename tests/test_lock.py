@@ -81,3 +81,11 @@ def test_two_threads_of_one_process_also_exclude_each_other(tmp_path):
         thread.start()
         thread.join()
     assert len(errors) == 1 and "another build is running" in errors[0]
+
+
+def test_the_holding_thread_may_take_the_lock_again(tmp_path):
+    with build_lock(tmp_path, timeout=0), build_lock(tmp_path, timeout=0):  # app around pipeline.build
+        assert running_build(tmp_path) is not None
+    assert running_build(tmp_path) is None
+    with build_lock(tmp_path, timeout=0):  # released fully, taken afresh
+        pass
