@@ -106,8 +106,8 @@ def _unzip(name: str, data: bytes, max_file: int, max_total: int
         return
     declared = sum(i.file_size for i in members)
     if declared > max_total:
-        yield UploadResult(name, "rejected", f"zip unpacks to {_mib(declared)}; the limit is "
-                           f"{_mib(max_total)}", size=len(data))
+        yield UploadResult(name, "rejected", f"zip unpacks to {_mib(declared)}; {_mib(max_total)} left "
+                           "of the upload limit", size=len(data))
         return
     unpacked = 0
     for info in members:
@@ -192,24 +192,27 @@ def save_uploads(files: Iterable[tuple[str, bytes]], dest: Path | None = None) -
     max_file, max_total = config.upload_max_bytes(), config.upload_total_bytes()
     known = _known_hashes(dest)
     results: list[UploadResult] = []
-    total = 0
+    total = 0  # bytes taken by this upload so far (a zip counts what it unpacks to)
     for name, data in files:
-        total += len(data)
         suffix = Path(_base_name(name)).suffix.lower()
         if len(data) > max_file:
             results.append(UploadResult(name, "rejected", f"too big: {_mib(len(data))}; the limit per file "
                                         f"is {_mib(max_file)}", size=len(data)))
-        elif total > max_total:
+        elif total + len(data) > max_total:
             results.append(UploadResult(name, "rejected", f"upload over {_mib(max_total)} in total; "
                                         "upload the rest separately", size=len(data)))
         elif suffix == ".zip":
-            for item in _unzip(name, data, max_file, max_total):
-                results.append(item if isinstance(item, UploadResult)
-                               else _save_one(*item, dest, known))
+            for item in _unzip(name, data, max_file, max_total - total):
+                if isinstance(item, UploadResult):
+                    results.append(item)
+                else:
+                    total += len(item[1])
+                    results.append(_save_one(*item, dest, known))
         elif suffix != ".txt":
             results.append(UploadResult(name, "rejected", f"type {suffix or '(none)'} not allowed: "
                                         "upload .txt pages or a .zip of them", size=len(data)))
         else:
+            total += len(data)
             results.append(_save_one(name, data, dest, known))
     return results
 

@@ -2,11 +2,13 @@
 
 import hashlib
 import io
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from civic.config import ROOT, upload_max_bytes
 from civic.uploads import UploadResult, safe_stem, save_uploads
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
@@ -106,9 +108,9 @@ def test_rejected_files_say_why(raw, name, data, reason):
 
 def test_the_upload_total_is_limited(raw):
     pages = [(f"p{i}.txt", PAGE + str(i).encode() * 1000 * 900) for i in range(3)]
-    results = save_uploads(pages)
-    assert [r.status for r in results] == ["saved", "saved", "rejected"]
-    assert results[2].reason == "upload over 2.0 MiB in total; upload the rest separately"
+    results = save_uploads([("huge.txt", b"x" * 3_000_000), *pages])
+    assert [r.status for r in results] == ["rejected", "saved", "saved", "rejected"]
+    assert results[3].reason == "upload over 2.0 MiB in total; upload the rest separately"
 
 
 def test_gb18030_and_utf16_uploads_record_their_encoding(raw):
@@ -147,7 +149,7 @@ def test_zip_bombs_are_refused(raw):
     assert result.status == "rejected" and "more than 100:1 (zip bomb?)" in result.reason
     big = _zip({f"{i}.txt": bytes([65 + i]) * (800 * 1024) for i in range(3)})
     [result] = save_uploads([("big.zip", big)])
-    assert result.reason == "zip unpacks to 2.3 MiB; the limit is 2.0 MiB"
+    assert result.reason == "zip unpacks to 2.3 MiB; 2.0 MiB left of the upload limit"
     assert _files_under(raw) == []
 
 
@@ -172,10 +174,6 @@ def test_zip_member_names_from_windows_gbk_are_repaired(raw):
 
 
 def test_streamlit_config_matches_the_upload_limit_and_is_safe(monkeypatch):
-    import tomllib
-
-    from civic.config import ROOT, upload_max_bytes
-
     monkeypatch.delenv("CIVIC_UPLOAD_MAX_MB", raising=False)
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["server"]["maxUploadSize"] * 1024 * 1024 == upload_max_bytes()
