@@ -69,7 +69,9 @@ class Metric:
     """One quantity as printed in an article.
 
     `start`/`end` are offsets of `span` in the text given to `extract_metrics`
-    (`text[start:end] == span`); `sentence` is the whole sentence around it.
+    (`text[start:end] == span`); `sentence` is the whole sentence around it; `kind` is the unit's
+    kind from `resources/metric_units.csv` (person, item, event, hours, measure, money, percent),
+    so totals of people mobilised and of items handled need no unit list of their own.
     """
 
     value: float
@@ -80,6 +82,7 @@ class Metric:
     sentence: str
     start: int
     end: int
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,8 @@ def extract_metrics(text: str) -> list[Metric]:
         if i >= 0 and blocked[i][1] > candidate[3]:  # inside a quote, a title or a fixed expression
             continue
         value, unit, approx, start, end = candidate
-        what, what_end, nominal = _what(text, start, end, consumed, UNITS.get(unit, UNITS["%"]).kind)
+        kind = UNITS.get(unit, UNITS["%"]).kind
+        what, what_end, nominal = _what(text, start, end, consumed, kind)
         sentence = _sentence(text, start, sentence_ends)
         previous = metrics[-1] if metrics else None
         if previous and previous.unit == unit and start - previous.end <= _INHERIT_DISTANCE:
@@ -245,7 +249,7 @@ def extract_metrics(text: str) -> list[Metric]:
                     head.pop(0)
                 what += "".join(word for word, _ in head)
         consumed = max(end, what_end)
-        metrics.append(Metric(value, unit, approx, what, text[start:end], sentence, start, end))
+        metrics.append(Metric(value, unit, approx, what, text[start:end], sentence, start, end, kind))
     return metrics
 
 

@@ -278,8 +278,8 @@ def test_not_metrics(text: str) -> None:
 def test_offsets_span_and_sentence() -> None:
     text = "近日,街道开展整治。共拆除违建45处,清理垃圾约3吨!下一步,继续推进。"
     assert extract_metrics(text) == [
-        Metric(45.0, "处", False, "违建", "45处", "共拆除违建45处,清理垃圾约3吨!", 15, 18),
-        Metric(3.0, "吨", True, "垃圾", "约3吨", "共拆除违建45处,清理垃圾约3吨!", 23, 26),
+        Metric(45.0, "处", False, "违建", "45处", "共拆除违建45处,清理垃圾约3吨!", 15, 18, "item"),
+        Metric(3.0, "吨", True, "垃圾", "约3吨", "共拆除违建45处,清理垃圾约3吨!", 23, 26, "measure"),
     ]
 
 
@@ -288,6 +288,16 @@ def test_span_broken_by_a_line_break_keeps_its_printed_form() -> None:
     [metric] = extract_metrics(text)
     assert (metric.span, metric.value, metric.unit, text[metric.start:metric.end]) == (
         "31.13\n\n平方公里", 31.13, "平方公里", "31.13\n\n平方公里")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("志愿者200余人", "person"), ("接待群众近1500人次", "person"), ("拆除违建45处", "item"),
+     ("开展专项整治4次", "event"), ("服务时长12万小时", "hours"), ("拆除私搭乱建1000平方米", "measure"),
+     ("投入资金50万元", "money"), ("整改率90%", "percent")],
+)
+def test_kind_of_unit(text: str, kind: str) -> None:
+    assert [m.kind for m in extract_metrics(text)] == [kind]
 
 
 def test_text_without_numbers_has_no_metrics() -> None:
