@@ -265,17 +265,33 @@ def require_data(f: Filters) -> bool:
     return True
 
 
-def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: str) -> None:
+def column_labels(df: pd.DataFrame, **extra: Any) -> dict[str, Any]:
+    """`column_config` for st.dataframe naming each known column in the user's language.
+
+    `extra` adds or overrides entries (None hides a column).
+    """
+    labels: dict[str, Any] = {c: t(f"col.{c}") for c in df.columns if f"col.{c}" in i18n.STRINGS}
+    return {**labels, **extra}
+
+
+def table(df: pd.DataFrame, key: str, **extra: Any) -> None:
+    """`df` as a read-only table with translated column names; `extra` as in `column_labels`."""
+    st.dataframe(df, hide_index=True, key=key, column_config=column_labels(df, **extra))
+
+
+def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: str, *,
+              filtered: bool = True) -> None:
     """CSV (UTF-8 with BOM) and .xlsx buttons, named `civic_<what>_<filter>.csv|.xlsx`.
 
     Args:
         data: the frame behind a chart or table, or a function making it (for whole tables).
         what: what the data is, in the user's language (goes into the file name).
         key: widget key prefix, unique on the page.
+        filtered: False for data the filters do not apply to (their values stay out of the name).
 
     The bytes are made only when a button is clicked.
     """
-    parts = filters().name_parts()
+    parts = filters().name_parts() if filtered else {}
     make = data if callable(data) else (lambda: data)
     row = st.container(horizontal=True)
     row.download_button(t("download.csv"), data=lambda: exports.to_csv_bytes(make()),

@@ -38,6 +38,7 @@ def ranked_bars(df: pd.DataFrame, category: str, value: str, labels: Mapping[str
     fig = px.bar(ordered, x=value, y=category, color=color, orientation="h", labels=dict(labels),
                  text_auto=".0%" if percent else True)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=ordered[category].tolist())
+    fig.update_traces(textangle=0, textposition="outside", cliponaxis=False)
     if percent:
         fig.update_xaxes(tickformat=".0%", range=[0, 1])
     return _style(fig, max(260, 24 * ordered[category].nunique() + 80))

@@ -14,9 +14,7 @@ if app.require_data(f):
     hits = int(results["hits"].iloc[0]) if "hits" in results else int(app.query("headline", f)["articles"].iloc[0])
     st.caption(app.t("articles.results", hits=f"{hits:,}", shown=len(results)) + " · " + app.t("articles.click"))
     event = st.dataframe(results, hide_index=True, key="ar_table", on_select="rerun", selection_mode="single-row",
-                         column_config={"article_id": None, "hits": None, "source": None,
-                                        **{k: app.t(f"col.{k}") for k in ("date", "title", "street", "district",
-                                                                          "city")}})
+                         column_config=app.column_labels(results, article_id=None, hits=None, source=None))
     app.downloads(results, app.t("page.articles") + (f"_{needle}" if needle else ""), "ar_results")
 
     ids = results["article_id"].tolist()
@@ -27,8 +25,7 @@ if app.require_data(f):
         index = event.selection.rows[0]
     detail = app.query("article_detail", ids[index])
     article = detail["articles"].iloc[0]
-    kinds = {"metric": app.t("col.value"), "place": app.t("col.street"), "date": app.t("col.date"),
-             "person": app.t("quality.people"), "theme": app.t("col.theme")}
+    kinds = {kind: app.t(f"reader.{kind}") for kind in reader.KINDS}
     text_col, facts_col = st.columns([3, 2])
     with text_col:
         st.html(f"<h3>{reader.to_html(article['title'], [], kinds)}</h3>")
@@ -43,4 +40,4 @@ if app.require_data(f):
             if name == "themes":
                 table = app.label_themes(table)
             if not table.empty:
-                st.dataframe(table, hide_index=True, key=f"ar_{name}")
+                app.table(table, f"ar_{name}")

@@ -72,17 +72,15 @@ if app.require_data(f):
                 elif key_ == "cp_metrics":
                     shown = part.assign(total=[app.approx_number(v, a) for v, a in
                                                zip(part["total"], part["approx"], strict=True)])
-                    st.dataframe(shown.drop(columns=["approx"]), hide_index=True, key=f"{key_}_{name}",
-                                 column_config={"per_article": st.column_config.NumberColumn(
-                                     app.t("col.per_article"), format="%.2f")})
+                    rate = st.column_config.NumberColumn(app.t("col.per_article"), format="%.2f")
+                    app.table(shown.drop(columns=["approx"]), f"{key_}_{name}", per_article=rate)
                 else:
-                    st.dataframe(part.head(15), hide_index=True, key=f"{key_}_{name}")
+                    app.table(part.head(15), f"{key_}_{name}")
         app.downloads(frame, title, key_)
 
     terms = distinct["term"].drop_duplicates().tolist()
-    term = st.selectbox(app.t("compare.examples", term=""), terms, key="cp_ex_term")
+    term = st.selectbox(app.t("compare.example_term"), terms, key="cp_ex_term")
     if term:
         examples = compare.example_sentences(app.query("term_texts", f, level, picked, term), term)
-        st.dataframe(examples.drop(columns=["article_id"]), hide_index=True, key="cp_examples",
-                     column_config={"group": app.t("col.group")})
+        app.table(examples, "cp_examples", article_id=None)
         app.downloads(examples, app.t("compare.examples", term=term), "cp_examples")

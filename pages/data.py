@@ -29,8 +29,8 @@ if not app.is_built():
 
 st.subheader(app.t("data.report"))
 report = app.query("build_report")
-st.dataframe(report, hide_index=True, key="dt_report")
-app.downloads(report, app.t("data.report"), "dt_report")
+app.table(report, "dt_report")
+app.downloads(report, app.t("data.report"), "dt_report", filtered=False)
 
 st.subheader(app.t("data.tables"))
 sizes = app.query("table_sizes").set_index("table")["rows"]
@@ -39,10 +39,10 @@ for name in TABLES:
     left, right = st.columns([1, 3])
     left.markdown(f"**{name}** · {app.t('data.rows', rows=f'{rows:,}')}")
     with right:
-        app.downloads(app.uncached("whole_table", name), name, f"dt_{name}")
+        app.downloads(app.uncached("whole_table", name), name, f"dt_{name}", filtered=False)
 
 st.subheader(app.t("data.dictionary"))
 dictionary = pd.DataFrame([{"table": table.name, "column": column.name, "type": column.dtype, "meaning": column.doc}
                            for table in TABLES.values() for column in table.columns])
-st.dataframe(dictionary, hide_index=True, key="dt_dictionary")
-app.downloads(dictionary, app.t("data.dictionary"), "dt_dictionary")
+app.table(dictionary, "dt_dictionary")
+app.downloads(dictionary, app.t("data.dictionary"), "dt_dictionary", filtered=False)

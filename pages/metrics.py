@@ -17,10 +17,9 @@ if app.require_data(f):
                                  for v, a in zip(totals["total"], totals["approx"], strict=True)])
     st.subheader(app.t("metrics.totals"), help=app.t("overview.approx_help"))
     st.caption(app.t("metrics.click"))
-    columns = {k: app.t(f"col.{k}") for k in ("what", "unit", "mentions", "articles", "total")}
-    if group:
-        columns[group] = app.t(f"metrics.by.{group}")
-    event = st.dataframe(shown.drop(columns=["approx"]), hide_index=True, key="mt_table", on_select="rerun",
+    table = shown.drop(columns=["approx"])
+    columns = app.column_labels(table, **({group: app.t(f"metrics.by.{group}")} if group else {}))
+    event = st.dataframe(table, hide_index=True, key="mt_table", on_select="rerun",
                          selection_mode="single-row", column_config=columns)
     app.downloads(totals, app.t("metrics.totals"), "mt_totals")
 
@@ -37,10 +36,7 @@ if app.require_data(f):
     sentences = app.query("metric_sentences", f, row["what"], row["unit"], group,
                           str(row[group]) if group else None)
     st.subheader(app.t("metrics.sentences", label=describe(index)))
-    st.dataframe(sentences, hide_index=True, key="mt_sentences",
-                 column_config={"article_id": None, "approx": None,
-                                **{k: app.t(f"col.{k}") for k in ("title", "date", "street", "district", "value",
-                                                                  "unit")}})
+    app.table(sentences, "mt_sentences", article_id=None, approx=None)
     app.downloads(sentences, app.t("metrics.sentences", label=describe(index)), "mt_sentences")
 
     st.subheader(app.t("metrics.chart"))

@@ -53,5 +53,5 @@ if app.require_data(f):
         if problems.empty:
             st.success(app.t("overview.no_warnings"))
         else:
-            st.dataframe(problems, hide_index=True, key="ov_problems")
-            app.downloads(problems, app.t("overview.warnings"), "ov_problems")
+            app.table(problems, "ov_problems")
+            app.downloads(problems, app.t("overview.warnings"), "ov_problems", filtered=False)

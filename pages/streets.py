@@ -38,9 +38,7 @@ if app.require_data(f):
                                                                              totals["people_approx"], strict=True)],
                               items=[app.approx_number(v, a) for v, a in zip(totals["items"],
                                                                             totals["items_approx"], strict=True)])
-        st.dataframe(shown.drop(columns=["people_approx", "items_approx"]), hide_index=True, key="st_metrics",
-                     column_config={k: app.t(f"col.{k}") for k in ("street", "district", "people", "items",
-                                                                   "articles")})
+        app.table(shown.drop(columns=["people_approx", "items_approx"]), "st_metrics")
     app.downloads(totals, app.t("streets.metrics"), "st_metrics")
 
     choices = [f"{s}｜{d}" for s, d in zip(ranked["street"], ranked["district"], strict=True)]
@@ -48,7 +46,5 @@ if app.require_data(f):
     street, district = picked.split("｜")
     st.subheader(app.t("streets.articles", street=street))
     listing = app.query("article_list", f, street=street, district=district)
-    st.dataframe(listing, hide_index=True, key="st_articles",
-                 column_config={"article_id": None, **{k: app.t(f"col.{k}") for k in
-                                                       ("date", "title", "street", "district", "city")}})
+    app.table(listing, "st_articles", article_id=None)
     app.downloads(listing, app.t("streets.articles", street=street), "st_articles")

@@ -27,6 +27,5 @@ if app.require_data(f):
             st.image(app.cloud_png(pairs, words, str(font)), width="stretch")
     with table:
         st.subheader(app.t("cloud.top_terms"))
-        st.dataframe(terms, hide_index=True, key="wc_terms", height=460,
-                     column_config={k: app.t(f"col.{k}") for k in ("term", "count", "articles")})
+        st.dataframe(terms, hide_index=True, key="wc_terms", height=460, column_config=app.column_labels(terms))
         app.downloads(terms, app.t("cloud.top_terms"), "wc_terms")
