@@ -157,7 +157,7 @@ WORDS = load_metric_words()
 _CN = f"[{CHINESE_NUMERAL_CHARS}]"
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _METRIC_RE = re.compile(
-    r"(?P<pre>大约|将近|接近|超过|约|近|逾|超|上)?"
+    r"(?P<pre>大约|将近|接近|超过|不足|不到|约|近|逾|超|上)?"
     rf"(?:百分之(?P<pct>{NUMBER_PATTERN})|(?P<num>{NUMBER_PATTERN})(?P<mid>余|多|来|几)?(?P<mult>[万千亿]?)"
     r"[ \t\u3000\n]{0,3}"
     rf"(?P<unit>{_UNIT_ALTERNATION}))"
@@ -241,8 +241,8 @@ def extract_metrics(text: str) -> list[Metric]:
         sentence = _sentence(text, start, sentence_ends)
         previous = metrics[-1] if metrics else None
         if previous and previous.unit == unit and start - previous.end <= _INHERIT_DISTANCE:
-            if not nominal:
-                what = previous.what  # 673家“五小”门店已整改到位606家: the same things
+            if not nominal or not what:
+                what = previous.what  # 673家“五小”门店已整改到位606家, 由40%提升至92%: the same things
             elif what and all(flag == "b" for _, flag in _tokens(what)):  # 10台雾炮车(6台中型和4台大型)
                 head = _tokens(previous.what)
                 while len(head) > 1 and head[0][1] == "b":
@@ -421,9 +421,13 @@ def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
     """The thing counted, read backwards from the number through the clause before it, and
     whether it is a noun phrase (False when it is the action itself: 督查共计32次)."""
     tokens = _tokens(chunk)
+    stripped = ""  # 面积达1500平方米: the measured word, when nothing else names the thing
     while tokens and (tokens[-1][0] in WORDS["tail"] or tokens[-1][0] == "等"
                       or tokens[-1][1] in ("d", "p", "m") and not _is_nominal(*tokens[-1])):
-        tokens.pop()
+        word, flag = tokens.pop()
+        stripped = stripped or (word if flag.startswith("n") else "")
+    if not tokens:
+        return stripped, bool(stripped)
     cut = max((i for i, (word, _) in enumerate(tokens[:-1]) if word == "等"), default=-1)
     if kind == "event":
         cut = max([cut] + [i for i, (word, _) in enumerate(tokens[:-1]) if word in WORDS["light"]])
@@ -449,12 +453,12 @@ def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
         if word in _QUOTES or (word == "、" and words):
             words.append(word)
             continue
-        if word in WORDS["tail"] or word in WORDS["verb"] and words and not (
-                len(words) == 1 and words[0] in _NOUN_SUFFIXES):
-            break  # the verb governing the thing counted; but 整改率 is one word
+        single = len(words) == 1 and len(words[0]) == 1
+        if word in WORDS["tail"] or word in WORDS["verb"] and words and not single:
+            break  # the verb governing the thing counted; but 整改率 and 投放亭 are one word
         inner_verb = _is_verb(word, flag) and words and (
             _is_nominal(*previous) or previous[0] in WORDS["verb"] or previous[0] in ("、", "")  # 健身步道
-            or words == [words[0]] and words[0] in _NOUN_SUFFIXES)
+            or single or "".join(words) in WORDS["generic"])  # 返乡人员
         modifier = flag in _MODIFIER_FLAGS and words
         joined = word in _CONJUNCTIONS and len("".join(words)) <= 3 and _is_nominal(*previous)
         negation = word in _NEGATIONS and words  # 不文明行为 is not 文明行为
