@@ -7,6 +7,7 @@ Article text is data: every character of it goes through `html.escape`, and the 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ KINDS: dict[str, str] = {
     "theme": "#ffd0b0",
 }
 """Kinds of highlight, in priority order when spans overlap, with their background colours."""
+
+_DATE = re.compile(r"(?:(\d{4})|-)-(\d{2})-(\d{2})")
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,12 @@ def _occurrences(text: str, needle: str, kind: str) -> Iterable[Mark]:
 
 def date_surfaces(date: str) -> list[str]:
     """How an ISO (`2019-11-22`) or yearless (`--11-22`) date is printed: `2019年11月22日`, `11月22日`."""
-    if len(date) != 10 or not date[-2:].isdigit() or not date[5:7].isdigit():
+    match = _DATE.fullmatch(date)
+    if not match:
         return []
-    month, day = int(date[5:7]), int(date[8:10])
-    short = f"{month}月{day}日"
-    return ([f"{date[:4]}年{short}"] if date[:4].isdigit() else []) + [short]
+    year, month, day = match.groups()
+    short = f"{int(month)}月{int(day)}日"
+    return ([f"{year}年{short}"] if year else []) + [short]
 
 
 def marks(text: str, detail: dict[str, pd.DataFrame]) -> list[Mark]:
