@@ -88,12 +88,14 @@ METRICS = _table(
     ("article_id", "str", "Article of the sentence."),
     ("value", "float64", "The number (Chinese numerals, 万/千 and decimals resolved): 1.5万份 -> 15000."),
     ("unit", "str", "Unit as printed (人, 处, 册, 辆, 平方米, %...)."),
-    ("approx", "boolean", "True when printed as approximate (余/多/近/约/逾/超/左右)."),
+    ("approx", "boolean",
+     "True when printed as approximate or a bound: 余/多/近/约/逾/超/左右/以上/以下/不足, 3至5人 (-> 5), 七八个."),
     ("what", "str", "The thing counted, in a few characters (志愿者, 宣传册, 违建)."),
     ("span", "str", "The quantity as printed, e.g. 200余人."),
     ("sentence", "str", "The sentence the quantity was found in."),
     ("start", "Int64", "Offset of the span in articles.text."),
     ("end", "Int64", "End offset of the span in articles.text."),
+    ("kind", "str", "person | item | event | hours | measure | money | percent."),
 )
 
 THEMES = _table(
