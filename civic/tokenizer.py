@@ -41,6 +41,7 @@ MIN_PLACE_LENGTH = 3
 UserWords = tuple[tuple[str, int], ...]
 
 _LINE = re.compile(r"^(?P<word>\S+)(?:\s+(?P<freq>\d+))?$")
+_SURROGATE = re.compile("([\ud800-\udfff])")
 
 
 @runtime_checkable
@@ -152,7 +153,13 @@ class RJiebaTokenizer:
 
     def cut(self, text: str) -> list[str]:
         """Tokens of `text` in order, accurate mode with HMM, punctuation and spaces included."""
-        return self._jieba.cut(text, True)
+        try:
+            return self._jieba.cut(text, True)
+        except UnicodeEncodeError:
+            # lone surrogates cannot cross into Rust; like jieba, give each one as its own token
+            parts = _SURROGATE.split(text)
+            return [token for part in parts if part
+                    for token in ([part] if _SURROGATE.fullmatch(part) else self._jieba.cut(part, True))]
 
     def __reduce__(self):
         return (type(self), (self.user_words,))

@@ -102,3 +102,11 @@ def test_read_user_words_names_file_and_line(tmp_path, content, line):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(UserDictError, match=rf"bad.txt:{line}: expected 'word \[frequency>0\]'"):
         read_user_words(path)
+
+
+@pytest.mark.parametrize("text", [
+    "", "\x00", "😀创文😀", "\u200b创文\u200b", "\r\n创城\r\n", "ｆｕｌｌ２００",
+    "\ud800创文\udfff文明城市",  # lone surrogates (undecodable bytes kept by surrogateescape)
+])
+def test_engines_agree_on_odd_text(engines, text):
+    assert engines["rjieba"].cut(text) == engines["jieba"].cut(text)
