@@ -32,6 +32,28 @@ RESULT_COLUMNS = ["group", "term", "count", "count_other", "delta", "z"]
 _SENTENCE = re.compile(r"[^。!?;！？；\n]+[。!?;！？；]?")
 
 
+def term_counts_by_group(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str,
+                         groups: list[str]) -> pd.DataFrame:
+    """The long (group, term, count) table `distinguishing_terms` takes, from the output tables.
+
+    Args:
+        terms: the terms table (`article_id`, `term`, `count`).
+        articles: the articles table, or any frame with `article_id` and the column `by`.
+        by: the grouping column of `articles`: "district" or "street" (any column works).
+        groups: the values of `by` to compare, in display order; other articles are left out.
+
+    Returns:
+        Columns `group`, `term`, `count` (summed over the group's articles), groups in the order
+        of `groups`, terms alphabetically within a group.
+    """
+    chosen = articles.loc[articles[by].isin(groups), ["article_id", by]].rename(columns={by: "group"})
+    merged = terms.merge(chosen, on="article_id")
+    counts = merged.groupby(["group", "term"], as_index=False)["count"].sum()
+    order = {group: i for i, group in enumerate(groups)}
+    counts = counts.sort_values(["group", "term"], key=lambda col: col.map(order) if col.name == "group" else col)
+    return counts.reset_index(drop=True)[["group", "term", "count"]]
+
+
 def distinguishing_terms(counts: pd.DataFrame, *, prior_strength: float | None = None,
                          top: int | None = 20, min_count: int = 1) -> pd.DataFrame:
     """Per group, the terms that distinguish it from the other groups, most distinctive first.

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from civic.compare import distinguishing_terms, example_sentences, sentences
+from civic.compare import distinguishing_terms, example_sentences, sentences, term_counts_by_group
 
 
 def long_counts(table: dict[str, dict[str, int]]) -> pd.DataFrame:
@@ -124,3 +124,15 @@ def test_example_sentences_without_ids_and_with_bad_input():
 ])
 def test_sentences(text, expected):
     assert sentences(text) == expected
+
+
+def test_term_counts_by_group_from_output_tables():
+    articles = pd.DataFrame({"article_id": ["a1", "a2", "b1", "c1"],
+                             "district": ["二七区", "二七区", "龙山区", "中原区"]})
+    terms = pd.DataFrame({"article_id": ["a1", "a1", "a2", "b1", "c1"],
+                          "term": ["创文", "志愿者", "创文", "创城", "直播"], "count": [2, 1, 3, 4, 1]})
+    result = term_counts_by_group(terms, articles, by="district", groups=["龙山区", "二七区"])
+    assert list(result.itertuples(index=False, name=None)) == [
+        ("龙山区", "创城", 4), ("二七区", "创文", 5), ("二七区", "志愿者", 1),
+    ]
+    assert distinguishing_terms(result, top=1)["term"].tolist() == ["创城", "创文"]
