@@ -8,10 +8,16 @@ Conventions of the returned frames: `articles` counts distinct articles; `share`
 [0, 1]; `total` sums `metrics.value` in the metric's own unit; `approx` is True when any summed
 value was printed as approximate (so the true total is at least `total`); `month` is `YYYY-MM`,
 `year` is `YYYY`.
+
+Filters on city, district, whole months (and street, for article counts) are answered from the
+rollups of `civic.rollups` when they are built; themes, streets and cut months go to the full
+tables. Until the metric rollup records approximation, a rollup total is marked approximate when its
+(what, unit) is approximate anywhere in the corpus.
 """
 
 from __future__ import annotations
 
+import calendar
 from typing import Literal
 
 import pandas as pd
@@ -74,6 +80,46 @@ def _df(con, sql: str, params: list) -> pd.DataFrame:
     return con.execute(sql, params).df()
 
 
+def _in_filtered(f: Filters) -> str:
+    """Condition restricting a detail table (metrics, themes, ...) to the filtered articles `fa`.
+
+    Nothing to restrict for the whole corpus, which spares a join over millions of rows.
+    """
+    return "TRUE" if f.is_empty() else "article_id IN (SELECT article_id FROM fa)"
+
+
+def _whole_months(f: Filters) -> bool:
+    """True when the date range starts on a month's first day and ends on its last (or is open)."""
+    if f.date_from and not f.date_from.endswith("-01"):
+        return False
+    if f.date_to:
+        year, month = int(f.date_to[:4]), int(f.date_to[5:7])
+        return f.date_to[8:] == f"{calendar.monthrange(year, month)[1]:02d}"
+    return True
+
+
+def _rollup(con, f: Filters, name: str, *, by_street: bool = False) -> tuple[str, list] | None:
+    """Condition and parameters selecting the filter's rows of rollup `rollup_<name>`, or None when
+    the rollup cannot answer exactly (theme filter, street filter unless `by_street`, a date range
+    that cuts a month, or no such rollup built)."""
+    if f.themes or (f.streets and not by_street) or not _whole_months(f):
+        return None
+    exists = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [f"rollup_{name}"]).fetchone()[0]
+    if not exists:
+        return None
+    clauses: list[str] = []
+    params: list = []
+    for column, values in (("city", f.cities), ("district", f.districts), ("street", f.streets)):
+        if values:
+            clause, args = _in(f"r.{column}", values)
+            clauses.append(clause)
+            params += args
+    if f.date_from or f.date_to:
+        clauses.append("r.month BETWEEN ? AND ?")
+        params += [(f.date_from or "0000-01")[:7], (f.date_to or "9999-12")[:7]]
+    return " AND ".join(clauses) or "TRUE", params
+
+
 def filter_options(con) -> pd.DataFrame:
     """Every (city, district, street) with its article count, for the sidebar's cascading choices."""
     return _df(con, "SELECT city, district, street, count(*) AS articles FROM articles "
@@ -102,32 +148,65 @@ def headline(con, f: Filters) -> pd.DataFrame:
     """One row: articles, streets, districts, cities, date_min, date_max (ISO, None when no full date),
     people (total people mobilised), people_approx, items (total sites/items handled), items_approx."""
     prefix, params = _filtered(f, "a.article_id, a.street, a.district, a.city, a.date")
-    sql = f"""{prefix},
-    m AS (SELECT value, unit, approx FROM metrics WHERE article_id IN (SELECT article_id FROM fa))
-    SELECT (SELECT count(*) FROM fa) AS articles,
-           (SELECT count(DISTINCT (city, district, street)) FROM fa WHERE street <> '') AS streets,
-           (SELECT count(DISTINCT (city, district)) FROM fa WHERE district <> '') AS districts,
-           (SELECT count(DISTINCT city) FROM fa WHERE city <> '') AS cities,
-           (SELECT min(date) FROM fa WHERE date LIKE '{_FULL_DATE}') AS date_min,
-           (SELECT max(date) FROM fa WHERE date LIKE '{_FULL_DATE}') AS date_max,
+    units = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS), list(ITEM_UNITS)]
+    places = _rollup(con, f, "street_month", by_street=True)
+    metrics = _rollup(con, f, "district_month_metric")
+    if places and metrics:
+        where_places, where_metrics = places[0], metrics[0]
+        counts = f"""
+        p AS (SELECT city, district, street, sum(articles) AS n FROM rollup_street_month r WHERE {where_places}
+              GROUP BY ALL),
+        m AS (SELECT r.total AS value, r.unit, x.approx FROM rollup_district_month_metric r
+              LEFT JOIN (SELECT DISTINCT what, unit, true AS approx FROM metrics WHERE approx) x USING (what, unit)
+              WHERE {where_metrics}),
+        c AS (SELECT coalesce(sum(n), 0) AS articles,
+                     count(*) FILTER (WHERE street <> '') AS streets,
+                     count(DISTINCT (city, district)) FILTER (WHERE district <> '') AS districts,
+                     count(DISTINCT city) FILTER (WHERE city <> '') AS cities FROM p)"""
+        params = params + places[1] + metrics[1]
+        dates = "(SELECT min(date) FROM fa WHERE date LIKE '{0}')", "(SELECT max(date) FROM fa WHERE date LIKE '{0}')"
+    else:
+        counts = f"""
+        m AS (SELECT value, unit, approx FROM metrics WHERE {_in_filtered(f)}),
+        c AS (SELECT count(*) AS articles,
+                     (SELECT count(*) FROM (SELECT city, district, street FROM fa WHERE street <> '' GROUP BY ALL))
+                        AS streets,
+                     (SELECT count(*) FROM (SELECT city, district FROM fa WHERE district <> '' GROUP BY ALL))
+                        AS districts,
+                     count(DISTINCT city) FILTER (WHERE city <> '') AS cities FROM fa)"""
+        dates = "(SELECT min(date) FROM fa WHERE date LIKE '{0}')", "(SELECT max(date) FROM fa WHERE date LIKE '{0}')"
+    sql = f"""{prefix}, {counts}
+    SELECT c.articles, c.streets, c.districts, c.cities,
+           {dates[0].format(_FULL_DATE)} AS date_min, {dates[1].format(_FULL_DATE)} AS date_max,
            (SELECT coalesce(sum(value), 0) FROM m WHERE list_contains(?, unit)) AS people,
            (SELECT coalesce(bool_or(approx), false) FROM m WHERE list_contains(?, unit)) AS people_approx,
            (SELECT coalesce(sum(value), 0) FROM m WHERE list_contains(?, unit)) AS items,
-           (SELECT coalesce(bool_or(approx), false) FROM m WHERE list_contains(?, unit)) AS items_approx"""
-    units = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS), list(ITEM_UNITS)]
+           (SELECT coalesce(bool_or(approx), false) FROM m WHERE list_contains(?, unit)) AS items_approx
+    FROM c"""
     return _df(con, sql, params + units)
 
 
 def articles_over_time(con, f: Filters, period: Period = "month") -> pd.DataFrame:
     """Columns `period` (YYYY-MM or YYYY), `articles`; articles without a month are left out."""
+    n = _PERIOD_CHARS[period]
+    rolled = _rollup(con, f, "street_month", by_street=True)
+    if rolled:
+        sql = (f"SELECT substr(month, 1, {n}) AS period, sum(articles) AS articles FROM rollup_street_month r "
+               f"WHERE {rolled[0]} AND month <> '' GROUP BY 1 ORDER BY 1")
+        return _df(con, sql, rolled[1])
     prefix, params = _filtered(f, "a.month")
-    sql = (f"{prefix} SELECT substr(month, 1, {_PERIOD_CHARS[period]}) AS period, count(*) AS articles "
+    sql = (f"{prefix} SELECT substr(month, 1, {n}) AS period, count(*) AS articles "
            "FROM fa WHERE month <> '' GROUP BY 1 ORDER BY 1")
     return _df(con, sql, params)
 
 
 def top_streets(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     """Columns street, district, city, articles: the `limit` streets with most articles."""
+    rolled = _rollup(con, f, "street_month", by_street=True)
+    if rolled:
+        sql = (f"SELECT street, district, city, sum(articles) AS articles FROM rollup_street_month r "
+               f"WHERE {rolled[0]} AND street <> '' GROUP BY ALL ORDER BY articles DESC, street LIMIT ?")
+        return _df(con, sql, rolled[1] + [limit])
     prefix, params = _filtered(f, "a.street, a.district, a.city")
     sql = (f"{prefix} SELECT street, district, city, count(*) AS articles FROM fa WHERE street <> '' "
            "GROUP BY ALL ORDER BY articles DESC, street LIMIT ?")
@@ -141,12 +220,9 @@ def parse_quality(con, f: Filters) -> pd.DataFrame:
     SELECT measure, articles, articles / greatest((SELECT count(*) FROM fa), 1) AS share FROM (
       SELECT 'street' AS measure, 1 AS o, count(*) FILTER (WHERE street <> '') AS articles FROM fa
       UNION ALL SELECT 'date', 2, count(*) FILTER (WHERE date <> '') FROM fa
-      UNION ALL SELECT 'metrics', 3, count(DISTINCT article_id) FROM metrics
-                WHERE article_id IN (SELECT article_id FROM fa)
-      UNION ALL SELECT 'themes', 4, count(DISTINCT article_id) FROM themes
-                WHERE article_id IN (SELECT article_id FROM fa)
-      UNION ALL SELECT 'people', 5, count(DISTINCT article_id) FROM people
-                WHERE article_id IN (SELECT article_id FROM fa)
+      UNION ALL SELECT 'metrics', 3, count(DISTINCT article_id) FROM metrics WHERE {_in_filtered(f)}
+      UNION ALL SELECT 'themes', 4, count(DISTINCT article_id) FROM themes WHERE {_in_filtered(f)}
+      UNION ALL SELECT 'people', 5, count(DISTINCT article_id) FROM people WHERE {_in_filtered(f)}
     ) ORDER BY o"""
     return _df(con, sql, params)
 
@@ -174,6 +250,19 @@ def metric_totals(con, f: Filters, by: Level | Literal["month"] | None = None) -
 
     Columns: [`by`,] what, unit, mentions, articles, total (None for rates), approx.
     """
+    rolled = _rollup(con, f, "district_month_metric") if by != "street" else None
+    if rolled:
+        group = f"r.{by}, " if by else ""
+        nonempty = f"AND r.{by} <> '' " if by else ""
+        sql = f"""
+        SELECT {group}r.what, r.unit, sum(r.mentions) AS mentions, sum(r.articles) AS articles,
+               CASE WHEN list_contains(?, r.unit) THEN NULL ELSE sum(r.total) END AS total,
+               coalesce(any_value(x.approx), false) AS approx
+        FROM rollup_district_month_metric r
+        LEFT JOIN (SELECT DISTINCT what, unit, true AS approx FROM metrics WHERE approx) x USING (what, unit)
+        WHERE {rolled[0]} {nonempty}
+        GROUP BY {group}r.what, r.unit ORDER BY {group}total DESC NULLS LAST, mentions DESC, r.what"""
+        return _df(con, sql, [list(RATE_UNITS)] + rolled[1])
     group = f"fa.{by}, " if by else ""
     prefix, params = _filtered(f, "a.article_id" + (f", a.{by}" if by else ""))
     having = f"WHERE fa.{by} <> '' " if by else ""
@@ -244,8 +333,18 @@ def article_list(con, f: Filters, street: str | None = None, district: str | Non
 
 def themes_over_time(con, f: Filters, period: Period = "month") -> pd.DataFrame:
     """Columns period, theme, articles, share (of the period's articles that have the theme)."""
-    prefix, params = _filtered(f, "a.article_id, a.month")
     n = _PERIOD_CHARS[period]
+    themes, places = _rollup(con, f, "district_month_theme"), _rollup(con, f, "street_month")
+    if themes and places:
+        sql = f"""
+        WITH per AS (SELECT substr(month, 1, {n}) AS period, sum(articles) AS n FROM rollup_street_month r
+                     WHERE {places[0]} AND month <> '' GROUP BY 1)
+        SELECT substr(r.month, 1, {n}) AS period, r.theme, sum(r.articles) AS articles,
+               sum(r.articles) / any_value(per.n) AS share
+        FROM rollup_district_month_theme r JOIN per ON per.period = substr(r.month, 1, {n})
+        WHERE {themes[0]} GROUP BY 1, 2 ORDER BY 1, articles DESC, 2"""
+        return _df(con, sql, places[1] + themes[1])
+    prefix, params = _filtered(f, "a.article_id, a.month")
     sql = f"""{prefix},
     per AS (SELECT substr(month, 1, {n}) AS period, count(*) AS n FROM fa WHERE month <> '' GROUP BY 1)
     SELECT substr(fa.month, 1, {n}) AS period, t.theme, count(DISTINCT t.article_id) AS articles,
@@ -257,6 +356,15 @@ def themes_over_time(con, f: Filters, period: Period = "month") -> pd.DataFrame:
 
 def theme_by_area(con, f: Filters, level: Level = "district") -> pd.DataFrame:
     """Columns area, theme, articles, share (of the area's articles that have the theme)."""
+    themes, places = _rollup(con, f, "district_month_theme"), _rollup(con, f, "street_month")
+    if themes and places and level != "street":
+        sql = f"""
+        WITH per AS (SELECT {level} AS area, sum(articles) AS n FROM rollup_street_month r
+                     WHERE {places[0]} AND {level} <> '' GROUP BY 1)
+        SELECT r.{level} AS area, r.theme, sum(r.articles) AS articles, sum(r.articles) / any_value(per.n) AS share
+        FROM rollup_district_month_theme r JOIN per ON per.area = r.{level}
+        WHERE {themes[0]} GROUP BY 1, 2 ORDER BY 1, 2"""
+        return _df(con, sql, places[1] + themes[1])
     prefix, params = _filtered(f, f"a.article_id, a.{level} AS area")
     sql = f"""{prefix},
     per AS (SELECT area, count(*) AS n FROM fa WHERE area <> '' GROUP BY 1)
@@ -268,11 +376,21 @@ def theme_by_area(con, f: Filters, level: Level = "district") -> pd.DataFrame:
 
 
 def term_frequencies(con, f: Filters, limit: int = 100, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Columns term, count (occurrences), articles: the `limit` most frequent terms, `exclude` left out."""
+    """Columns term, count (occurrences), articles: the `limit` most frequent terms, `exclude` left out.
+
+    Answered from the per-district-month top-term rollup when the filter allows: a term then counts
+    only where it is among a district-month's most frequent, which the top of a word cloud always is.
+    """
+    rolled = _rollup(con, f, "district_month_terms")
+    if rolled:
+        sql = f"""
+        SELECT term, sum(count) AS count, sum(articles) AS articles FROM rollup_district_month_terms r
+        WHERE {rolled[0]} AND NOT list_contains(?, term) GROUP BY term ORDER BY count DESC, term LIMIT ?"""
+        return _df(con, sql, rolled[1] + [list(exclude), limit])
     prefix, params = _filtered(f, "a.article_id")
     sql = f"""{prefix}
     SELECT term, sum(count) AS count, count(DISTINCT article_id) AS articles FROM terms
-    WHERE article_id IN (SELECT article_id FROM fa) AND NOT list_contains(?, term)
+    WHERE {_in_filtered(f)} AND NOT list_contains(?, term)
     GROUP BY term ORDER BY count DESC, term LIMIT ?"""
     return _df(con, sql, params + [list(exclude), limit])
 

@@ -9,9 +9,11 @@ from civic import queries, store
 from civic.filters import Filters
 
 
-@pytest.fixture(scope="module")
-def con(synthetic_dir):
-    connection = store.connect(synthetic_dir)
+@pytest.fixture(scope="module", params=["rollups", "full tables"])
+def con(request, synthetic_dir, synthetic_dir_without_rollups):
+    """Each query runs twice: answered from rollups where it can, and from the full tables only."""
+    out = synthetic_dir if request.param == "rollups" else synthetic_dir_without_rollups
+    connection = store.connect(out)
     yield connection
     connection.close()
 
