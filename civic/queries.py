@@ -154,12 +154,12 @@ def headline(con, f: Filters) -> pd.DataFrame:
     if places and metrics:
         where_places, where_metrics = places[0], metrics[0]
         counts = f"""
-        p AS (SELECT city, district, street, sum(articles) AS n FROM rollup_street_month r WHERE {where_places}
+        p AS (SELECT city, district, street, sum(articles)::BIGINT AS n FROM rollup_street_month r WHERE {where_places}
               GROUP BY ALL),
         m AS (SELECT r.total AS value, r.unit, x.approx FROM rollup_district_month_metric r
               LEFT JOIN (SELECT DISTINCT what, unit, true AS approx FROM metrics WHERE approx) x USING (what, unit)
               WHERE {where_metrics}),
-        c AS (SELECT coalesce(sum(n), 0) AS articles,
+        c AS (SELECT coalesce(sum(n), 0)::BIGINT AS articles,
                      count(*) FILTER (WHERE street <> '') AS streets,
                      count(DISTINCT (city, district)) FILTER (WHERE district <> '') AS districts,
                      count(DISTINCT city) FILTER (WHERE city <> '') AS cities FROM p)"""
@@ -191,7 +191,7 @@ def articles_over_time(con, f: Filters, period: Period = "month") -> pd.DataFram
     n = _PERIOD_CHARS[period]
     rolled = _rollup(con, f, "street_month", by_street=True)
     if rolled:
-        sql = (f"SELECT substr(month, 1, {n}) AS period, sum(articles) AS articles FROM rollup_street_month r "
+        sql = (f"SELECT substr(month, 1, {n}) AS period, sum(articles)::BIGINT AS articles FROM rollup_street_month r "
                f"WHERE {rolled[0]} AND month <> '' GROUP BY 1 ORDER BY 1")
         return _df(con, sql, rolled[1])
     prefix, params = _filtered(f, "a.month")
@@ -204,7 +204,7 @@ def top_streets(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     """Columns street, district, city, articles: the `limit` streets with most articles."""
     rolled = _rollup(con, f, "street_month", by_street=True)
     if rolled:
-        sql = (f"SELECT street, district, city, sum(articles) AS articles FROM rollup_street_month r "
+        sql = (f"SELECT street, district, city, sum(articles)::BIGINT AS articles FROM rollup_street_month r "
                f"WHERE {rolled[0]} AND street <> '' GROUP BY ALL ORDER BY articles DESC, street LIMIT ?")
         return _df(con, sql, rolled[1] + [limit])
     prefix, params = _filtered(f, "a.street, a.district, a.city")
@@ -255,7 +255,7 @@ def metric_totals(con, f: Filters, by: Level | Literal["month"] | None = None) -
         group = f"r.{by}, " if by else ""
         nonempty = f"AND r.{by} <> '' " if by else ""
         sql = f"""
-        SELECT {group}r.what, r.unit, sum(r.mentions) AS mentions, sum(r.articles) AS articles,
+        SELECT {group}r.what, r.unit, sum(r.mentions)::BIGINT AS mentions, sum(r.articles)::BIGINT AS articles,
                CASE WHEN list_contains(?, r.unit) THEN NULL ELSE sum(r.total) END AS total,
                coalesce(any_value(x.approx), false) AS approx
         FROM rollup_district_month_metric r
@@ -337,10 +337,10 @@ def themes_over_time(con, f: Filters, period: Period = "month") -> pd.DataFrame:
     themes, places = _rollup(con, f, "district_month_theme"), _rollup(con, f, "street_month")
     if themes and places:
         sql = f"""
-        WITH per AS (SELECT substr(month, 1, {n}) AS period, sum(articles) AS n FROM rollup_street_month r
+        WITH per AS (SELECT substr(month, 1, {n}) AS period, sum(articles)::BIGINT AS n FROM rollup_street_month r
                      WHERE {places[0]} AND month <> '' GROUP BY 1)
-        SELECT substr(r.month, 1, {n}) AS period, r.theme, sum(r.articles) AS articles,
-               sum(r.articles) / any_value(per.n) AS share
+        SELECT substr(r.month, 1, {n}) AS period, r.theme, sum(r.articles)::BIGINT AS articles,
+               sum(r.articles)::BIGINT / any_value(per.n) AS share
         FROM rollup_district_month_theme r JOIN per ON per.period = substr(r.month, 1, {n})
         WHERE {themes[0]} GROUP BY 1, 2 ORDER BY 1, articles DESC, 2"""
         return _df(con, sql, places[1] + themes[1])
@@ -359,9 +359,10 @@ def theme_by_area(con, f: Filters, level: Level = "district") -> pd.DataFrame:
     themes, places = _rollup(con, f, "district_month_theme"), _rollup(con, f, "street_month")
     if themes and places and level != "street":
         sql = f"""
-        WITH per AS (SELECT {level} AS area, sum(articles) AS n FROM rollup_street_month r
+        WITH per AS (SELECT {level} AS area, sum(articles)::BIGINT AS n FROM rollup_street_month r
                      WHERE {places[0]} AND {level} <> '' GROUP BY 1)
-        SELECT r.{level} AS area, r.theme, sum(r.articles) AS articles, sum(r.articles) / any_value(per.n) AS share
+        SELECT r.{level} AS area, r.theme, sum(r.articles)::BIGINT AS articles,
+               sum(r.articles) / any_value(per.n) AS share
         FROM rollup_district_month_theme r JOIN per ON per.area = r.{level}
         WHERE {themes[0]} GROUP BY 1, 2 ORDER BY 1, 2"""
         return _df(con, sql, places[1] + themes[1])
@@ -384,12 +385,12 @@ def term_frequencies(con, f: Filters, limit: int = 100, exclude: tuple[str, ...]
     rolled = _rollup(con, f, "district_month_terms")
     if rolled:
         sql = f"""
-        SELECT term, sum(count) AS count, sum(articles) AS articles FROM rollup_district_month_terms r
+        SELECT term, sum(count)::BIGINT AS count, sum(articles)::BIGINT AS articles FROM rollup_district_month_terms r
         WHERE {rolled[0]} AND NOT list_contains(?, term) GROUP BY term ORDER BY count DESC, term LIMIT ?"""
         return _df(con, sql, rolled[1] + [list(exclude), limit])
     prefix, params = _filtered(f, "a.article_id")
     sql = f"""{prefix}
-    SELECT term, sum(count) AS count, count(DISTINCT article_id) AS articles FROM terms
+    SELECT term, sum(count)::BIGINT AS count, count(DISTINCT article_id) AS articles FROM terms
     WHERE {_in_filtered(f)} AND NOT list_contains(?, term)
     GROUP BY term ORDER BY count DESC, term LIMIT ?"""
     return _df(con, sql, params + [list(exclude), limit])
@@ -502,7 +503,7 @@ def compare_term_counts(con, f: Filters, level: Level, names: tuple[str, ...], l
     """Long frame grp, term, count: each group's `limit` most frequent terms (input to log-odds)."""
     prefix, params = _grouped(f, level, names, "a.article_id")
     sql = f"""{prefix}
-    SELECT fa.grp, t.term, sum(t.count) AS count FROM terms t JOIN fa USING (article_id) GROUP BY 1, 2
+    SELECT fa.grp, t.term, sum(t.count)::BIGINT AS count FROM terms t JOIN fa USING (article_id) GROUP BY 1, 2
     QUALIFY row_number() OVER (PARTITION BY fa.grp ORDER BY sum(t.count) DESC, t.term) <= ?
     ORDER BY 1, count DESC, 2"""
     return _df(con, sql, params + [limit]).rename(columns=_GROUP)
