@@ -110,7 +110,7 @@ TERMS = _table(
     "terms",
     "Words of each article for word clouds and comparisons (stopwords removed).",
     ("article_id", "str", "Article."),
-    ("term", "str", "A word (jieba with the civic user dictionary)."),
+    ("term", "str", "A word (rjieba, token-identical to jieba, with the civic user dictionary)."),
     ("count", "Int64", "Occurrences in title and text."),
 )
 
