@@ -1,10 +1,7 @@
 """Bad input end to end: every encoding, binary files, empty files and odd characters go
 through ingest and `civic.pipeline.parse_source` (and the CLI) without a crash, with a
-message naming the file and the reason.
-
-Tests marked `needs_clean` depend on civic/clean.py (line ends, NUL, zero-width, NFKC) and
-civic/metrics.py (full-width digits) doing their part; they are xfail(strict=False) until
-those modules land, so they report rather than block.
+message naming the file and the reason. Line ends, NUL, zero-width characters and NFKC are
+civic/clean.py's work, full-width digits civic/metrics.py's: these tests check the result.
 """
 
 import codecs
@@ -19,7 +16,6 @@ from civic.tokenizer import make_tokenizer
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 PAGES = sorted(p for p in RAW.glob("*.txt"))
-needs_clean = pytest.mark.xfail(strict=False, reason="needs civic/clean.py and civic/metrics.py to land")
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +81,6 @@ def _articles(rows: dict[str, list[dict]]) -> list[tuple[str, str]]:
 PAGE_TEXT = PAGES[0].read_text(encoding="utf-8")
 
 
-@needs_clean
 @pytest.mark.parametrize(("label", "text"), [
     ("CRLF", PAGE_TEXT.replace("\n", "\r\n")),
     ("CR", PAGE_TEXT.replace("\n", "\r")),
@@ -99,7 +94,6 @@ def test_odd_characters_do_not_change_the_articles(label, text, tokenizer):
     assert _articles(rows) == _articles(_parse(PAGE_TEXT.encode("utf-8"), tokenizer))
 
 
-@needs_clean
 def test_full_width_digits_become_metrics(tokenizer):
     assert "200余人" in PAGE_TEXT
     rows = _parse(PAGE_TEXT.replace("200余人", "２００余人").encode("gb18030"), tokenizer)
