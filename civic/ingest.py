@@ -31,6 +31,7 @@ from pathlib import Path
 
 HEAD_BYTES = 64 * 1024  # encoding is decided from this much of a file read in parts
 BLOCK_BYTES = 1024 * 1024  # read size when streaming
+ASCII_HEAD_BYTES = 16 * 1024 * 1024  # a head that is all ASCII is read on up to this size
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, None, "UTF-32 (little-endian byte-order mark) is not supported; save as UTF-8"),
@@ -260,7 +261,8 @@ def _cut(text: str, limit: int) -> int:
 def iter_source_parts(path: Path, root: Path, *, max_chars: int = 2_000_000) -> Iterator[Source]:
     """Decode a file of any size in consecutive parts of at most `max_chars` characters.
 
-    The encoding is detected from the first 64 KiB, then the file is decoded incrementally
+    The encoding is detected from the first 64 KiB (read on while it is all ASCII, up to
+    16 MiB, since ASCII reads the same in UTF-8 and GB18030), then the file is decoded incrementally
     in 1 MiB blocks; parts end at a paragraph boundary (a blank line) when there is one, else
     at a line break. Joined in order, the parts' texts are the whole decoded file, and each
     part's `offset` is its character offset in it. A file that is not text yields one Source
@@ -277,8 +279,13 @@ def iter_source_parts(path: Path, root: Path, *, max_chars: int = 2_000_000) -> 
     size = path.stat().st_size
     with path.open("rb") as f:
         head = f.read(HEAD_BYTES)
+        eof = len(head) < HEAD_BYTES
+        while not eof and head.isascii() and len(head) < ASCII_HEAD_BYTES:  # ASCII is valid in
+            more = f.read(BLOCK_BYTES)  # every encoding: read on to a byte that tells them apart
+            head += more
+            eof = not more
         try:
-            encoding, _ = _decode_head(head, final=len(head) < HEAD_BYTES)
+            encoding, _ = _decode_head(head, final=eof)
         except NotText as exc:
             yield Source(name, "", "", digest, f"{name}: {exc}")
             return

@@ -237,3 +237,14 @@ def test_parts_are_decoded_in_bounded_memory(tmp_path, monkeypatch):
         tracemalloc.stop()
     assert chars == len(path.read_text(encoding="gb18030"))
     assert peak < 4 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB while reading a 12 MB file"
+
+
+def test_an_ascii_head_does_not_decide_the_encoding_of_the_parts(tmp_path, monkeypatch):
+    monkeypatch.setattr("civic.ingest.HEAD_BYTES", 64)
+    monkeypatch.setattr("civic.ingest.BLOCK_BYTES", 100)
+    text = "Page 3 of the Liaoyuan Daily\n" * 20 + "\n" + PAGE_TEXT
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(text.encode("gb18030"))
+    parts = _parts(path, tmp_path, 10_000)
+    assert {(p.encoding, p.problem) for p in parts} == {("gb18030", None)}
+    assert "".join(p.text for p in parts) == text
