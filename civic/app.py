@@ -84,10 +84,9 @@ def label_themes(df: pd.DataFrame, column: str = "theme") -> pd.DataFrame:
 
 
 # --- shared state: URL <-> widgets -> Filters ----------------------------------------------
-# The sidebar is drawn by each page (`page_setup`), so it also works when Streamlit runs a file of
-# pages/ on its own (its old multipage mode, used by AppTest and by a server's very first request).
-# Widgets drawn inside a page are new widgets on every page, so their values are kept under
-# `_keep_<key>` (updated by on_change) and handed back before each widget is drawn.
+# The sidebar is drawn by each page (`page_setup`). Widgets drawn inside a page are new widgets on
+# every page, so their values are kept under `_keep_<key>` (updated by on_change) and handed back
+# before each widget is drawn.
 
 def _kept(key: str, default: Any) -> Any:
     return st.session_state.get(f"_keep_{key}", default)
@@ -116,12 +115,28 @@ def init_session() -> None:
                             _url_dates=(url.date_from, url.date_to), _civic_init=True)
 
 
+def _leave_old_multipage_mode() -> None:
+    """Rerun through the router when Streamlit ran a file of pages/ on its own.
+
+    With a folder named pages/ beside the entry file, Streamlit's old multipage mode runs the page
+    file directly until the router's st.navigation has run once in the process: on a server's very
+    first request to /streets, and on every AppTest run. That run would have the old navigation
+    (file names, no titles); switching the mode off and rerunning goes through dashboard.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_setup() -> Filters:
     """What every page calls first: language switch, first-start build, shared filters.
 
     Returns:
         The current filters (the whole corpus when nothing is built yet).
     """
+    _leave_old_multipage_mode()
     init_session()
     st.sidebar.radio(i18n.t("sidebar.language"), i18n.LANGS, horizontal=True,
                      format_func={"zh": "中文", "en": "English"}.get, **_restore("lang", lang()))
@@ -310,8 +325,8 @@ def approx_number(value: float, approx: bool) -> str:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cloud_png(frequencies: tuple[tuple[str, int], ...], max_words: int, font: str, width: int = 900,
-              height: int = 500) -> bytes:
+def cloud_png(frequencies: tuple[tuple[str, int], ...], max_words: int, font: str, width: int = 720,
+              height: int = 400) -> bytes:
     """A word cloud of (term, count) pairs as PNG bytes, cached by its inputs."""
     from civic.cloud import render_cloud
 

@@ -68,7 +68,7 @@ if app.require_data(f):
                         st.warning(app.t("cloud.no_font", detail=cloud.INSTALL_HINT))
                     elif not part.empty:
                         pairs = tuple(zip(part["term"], part["count"].astype(int), strict=True))[:100]
-                        st.image(app.cloud_png(pairs, 100, str(font), 600, 400), width="stretch")
+                        st.image(app.cloud_png(pairs, 100, str(font), 480, 320), width="stretch")
                 elif key_ == "cp_metrics":
                     shown = part.assign(total=[app.approx_number(v, a) for v, a in
                                                zip(part["total"], part["approx"], strict=True)])

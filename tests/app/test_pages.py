@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ("overview", "streets", "metrics", "themes", "wordcloud", "compare", "articles", "data")
+PAGES = {"overview": "总览", "streets": "街道", "metrics": "工作量", "themes": "主题", "wordcloud": "词云",
+         "compare": "对比", "articles": "文章", "data": "数据"}
 
 
 def _metrics(at) -> dict[str, str]:
@@ -43,6 +44,7 @@ def _infos(at) -> str:
 def test_every_page_renders(open_app, synthetic_dir, page):
     at = open_app(synthetic_dir, page=page)
     assert not at.exception
+    assert at.title[0].value == PAGES[page]  # ran through the router, not as a lone file of pages/
     assert [w.key for w in at.sidebar.multiselect] == ["flt_city", "flt_district", "flt_street", "flt_themes"]
 
 
