@@ -28,8 +28,8 @@ Articles are then assembled in reading order:
 - A byline closes the article (a byline split over two lines is joined); a paragraph or
   byline printed a second time is recorded in `repeats` and left out of the body.
 - A photo caption with its own credit is an article with `is_caption` true. A numbered caption
-  naming a unit that has an article on the page joins that article; otherwise it stands alone
-  as a caption article.
+  naming a unit that has an article on the page illustrates that article (kept in its
+  `captions`, not in its body); otherwise it stands alone as a caption article.
 - A first article of a multi-article page made of one paragraph, with no lead and no byline,
   is the page intro: skipped.
 """
@@ -83,7 +83,9 @@ class ArticleSpan:
     headline (引题 or section heading; outside start..end, listed in the page's skipped
     text); `extra` lists page ranges (start, end) outside
     start..end that belong to the article (numbered captions printed elsewhere on the page);
-    `meta` holds web source lines (`来源:...`, `发布时间:...`).
+    `meta` holds web source lines (`来源:...`, `发布时间:...`); `captions` the numbered photo
+    captions that illustrate the article (printed apart, not part of `body`, so their figures
+    are not the article's metrics; their ranges are in `extra`).
     """
 
     title: str
@@ -97,6 +99,7 @@ class ArticleSpan:
     kicker: str = ""
     extra: list[tuple[int, int]] = field(default_factory=list)
     meta: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ class _Draft:
     repeats: list[_Unit] = field(default_factory=list)
     meta: list[_Unit] = field(default_factory=list)
     extra: list[_Unit] = field(default_factory=list)
+    captions: list[_Unit] = field(default_factory=list)
     start: int = 0
     end: int = 0
     lead: bool = False
@@ -371,7 +375,7 @@ def _reflow_jumps(drafts: list[_Draft]) -> None:
             continue
         nearby = drafts[max(0, index - _JUMP_REACH):index + _JUMP_REACH + 1]
         jumped = {id(draft.parts[i]) for i in draft.jumps if i < len(draft.parts)}
-        runs = _runs(draft)
+        runs = _runs(draft, nearby, units)
         draft.parts = runs[0]
         for run in runs[1:]:
             target = _run_owner(run, draft, nearby, units, after_jump=id(run[0]) in jumped)
@@ -387,13 +391,34 @@ def _draft_units(draft: _Draft) -> set[str]:
     return names
 
 
-def _runs(draft: _Draft) -> list[list[_Unit]]:
+def _runs(draft: _Draft, nearby: list[_Draft], units: dict[int, set[str]]) -> list[list[_Unit]]:
     runs: list[list[_Unit]] = [[]]
     for index, part in enumerate(draft.parts):
-        if index and (index in draft.jumps or _opens_mid_sentence(part.body_text)):
+        if index and (index in draft.jumps or _opens_mid_sentence(part.body_text)
+                      or _unfinished_subject(part, draft, nearby, units)):
             runs.append([])
         runs[-1].append(part)
     return runs[:1] + [run for run in runs[1:] if run]
+
+
+def _unfinished_subject(part: _Unit, draft: _Draft, drafts: list[_Draft], units: dict[int, set[str]]) -> bool:
+    """True when a paragraph reads as the continuation of another article that broke off unfinished.
+
+    The paragraph's opening sentences have another article's unit as their subject
+    (`以为民办实事为契机推动“创城”工作。新兴街道对每个社区...` inside the 富国街道 article), the
+    paragraph never names its own article's unit, and that other article, printed before, ends
+    mid-sentence (`...拆除东吉大`): the layout carried its remaining text into a later column.
+    """
+    text = part.body_text
+    if any(u in text for u in units[id(draft)]):
+        return False
+    opening = re.split(r"(?<=。)", text, maxsplit=2)[:2]
+    return any(
+        d is not draft and not d.is_caption and d.parts and d.start < part.start
+        and not ends_paragraph(d.parts[-1].body_text)
+        and any(sentence.lstrip().startswith(u) for u in units[id(d)] for sentence in opening)
+        for d in drafts
+    )
 
 
 def _opens_mid_sentence(text: str, *, after_jump: bool = False) -> bool:
@@ -418,6 +443,8 @@ def _run_owner(run: list[_Unit], draft: _Draft, drafts: list[_Draft], units: dic
     if not _opens_mid_sentence(text, after_jump=after_jump):
         others = [d for d in named if d is not draft]
         mentions_own = any(u in text for u in units[id(draft)])
+        if _unfinished_subject(run[0], draft, drafts, units):
+            return next(d for d in others if not ends_paragraph(d.parts[-1].body_text))
         return others[0] if after_jump and len(others) == 1 and not mentions_own else draft
     unfinished = [d for d in drafts if not d.is_caption and d.parts and d.start < run[0].start
                   and not ends_paragraph(d.parts[-1].body_text)]
@@ -458,7 +485,7 @@ def _attach_numbered(drafts: list[_Draft], items: list[_Unit]) -> None:
             owner.parts.append(item)
             drafts.append(owner)
         else:
-            owner.parts.append(item)
+            owner.captions.append(item)
             owner.extra.append(item)
         attached[key] = owner
     drafts.sort(key=lambda d: d.start)
@@ -509,6 +536,7 @@ def _article(draft: _Draft, text: str) -> ArticleSpan:
         kicker=draft.kicker.text if draft.kicker else "",
         extra=[(u.start, u.end) for u in draft.extra if not (draft.start <= u.start < draft.end)],
         meta=[u.text for u in draft.meta],
+        captions=[u.body_text for u in draft.captions],
     )
 
 

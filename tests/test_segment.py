@@ -147,10 +147,12 @@ def test_numbered_captions_join_the_article_of_the_unit_they_name():
     by_title = {a.title: a for a in page.articles}
     xiangyang = by_title["龙山区向阳街道 创造文明环境"]
     caption = "向阳街道工作人员开展“创城有我、人人有责”宣传活动,引导辖区居民树立新风、自觉参与创城创建。"
-    assert xiangyang.body.endswith("\n" + caption)
+    assert xiangyang.captions == [caption]
+    assert caption not in xiangyang.body  # a caption illustrates the article, it is not its body
     assert xiangyang.extra  # the caption is printed at the foot of the page, outside the article's span
     fuguo = by_title["西安区富国街道 文明创建在行动"]
     assert [r[:8] for r in fuguo.repeats] == ["富国街道开展“创"]  # caption 10 repeats caption 9
+    assert "生活垃圾桶50个" not in fuguo.body  # caption 9's figures are not the article's
     assert [a.body[:4] for a in page.articles if a.is_caption] == ["太安街道", "仙城街道"]
 
 
@@ -200,7 +202,8 @@ def test_caption_with_photo_credit_and_circled_caption_list():
         ("", True, ""),
     ]
     dongcheng, photo, nancheng = page.articles
-    assert dongcheng.body.endswith("灭火器的使用方法。\n东城街道商户代表练习使用灭火器。")
+    assert dongcheng.body.endswith("灭火器的使用方法。")
+    assert dongcheng.captions == ["东城街道商户代表练习使用灭火器。"]
     assert photo.body == "3月1日,西城街道志愿者在辖区清理卫生死角。"
     assert nancheng.body == "南城街道工作人员在社区张贴安全提示。"
     assert page.skipped == ["城事速递"]
@@ -280,7 +283,7 @@ def test_text_that_jumped_columns_returns_to_its_article(title, holds, lacks):
         # numbered photos that name no unit illustrate the article printed before them
         ("北城街道 清理小广告\n\n本报讯 北城街道组织志愿者清理小广告1500处。"
          "\n\n图①:志愿者在清理小广告。\n\n图② 社区开展宣传。",
-         ("北城街道 清理小广告", "北城街道组织志愿者清理小广告1500处。\n志愿者在清理小广告。\n社区开展宣传。", "")),
+         ("北城街道 清理小广告", "北城街道组织志愿者清理小广告1500处。", "")),
     ],
 )
 def test_other_layouts(text, expected):
@@ -295,3 +298,23 @@ def test_other_layouts(text, expected):
 def test_odd_fragments_keep_the_accounting(raw):
     text = clean(raw).text
     _check_accounting(text, segment(text))
+
+
+def test_paragraph_about_an_article_that_broke_off_goes_back_to_it():
+    # 003: the 新兴街道 article breaks off at `拆除东吉大`; a later column opens with a paragraph
+    # whose subject is 新兴街道, printed inside the 富国街道 article, which it never names.
+    _, page = _page("003_59fc856302813e7e.txt")
+    by_title = {a.title: a for a in page.articles}
+    xinxing = by_title["龙山区新兴街道 “创城”工作落实处 细节突破显成效"]
+    fuguo = by_title["西安区富国街道 文明创建在行动"]
+    moved = "以为民办实事为契机推动“创城”工作。新兴街道对每个社区指定街道包保领导"
+    assert moved in xinxing.body
+    assert moved not in fuguo.body
+
+
+def test_numbered_captions_are_kept_apart_from_the_body():
+    text = clean("北城街道 清理小广告\n\n本报讯 北城街道组织志愿者清理小广告1500处。"
+                 "\n\n图①:志愿者在清理小广告300处。\n\n图② 社区开展宣传。").text
+    (article,) = segment(text).articles
+    assert article.captions == ["志愿者在清理小广告300处。", "社区开展宣传。"]
+    assert "300处" not in article.body
