@@ -85,8 +85,8 @@ def make_corpus(raw: Path, pages: int) -> str:
     return f"{pages} copies of the sample pages"
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of `pid` and its descendants, MiB (from /proc)."""
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (from /proc)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -96,13 +96,32 @@ def rss_mib(pid: int) -> float:
             except (OSError, ValueError, IndexError):
                 continue
             children.setdefault(parent, []).append(int(entry))
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
         todo += children.get(current, [])
-        with contextlib.suppress(OSError), open(f"/proc/{current}/status", encoding="utf-8") as f:
+    return found
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of `pid` and its descendants, MiB."""
+    total = 0
+    for member in _tree(pid):
+        with contextlib.suppress(OSError), open(f"/proc/{member}/status", encoding="utf-8") as f:
             total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by `pid` and its descendants, seconds."""
+    ticks = 0
+    for member in _tree(pid):
+        with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{member}/stat",
+                                                                         encoding="utf-8") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class RssSampler(threading.Thread):
@@ -271,11 +290,13 @@ def main(argv: list[str] | None = None) -> int:
         sampler = RssSampler(server.pid)
         try:
             wait_healthy(port, server, 120)
-            idle_rss = rss_mib(server.pid)
+            idle_rss, idle_cpu = rss_mib(server.pid), cpu_seconds(server.pid)
+            load = os.getloadavg()[0]
             sampler.start()
             started = time.monotonic()
             stats = asyncio.run(drive(port, args.sessions, args.rounds, args.timeout))
             wall = time.monotonic() - started
+            server_cpu = cpu_seconds(server.pid) - idle_cpu
         finally:
             sampler.stopped.set()
             server.terminate()
@@ -288,11 +309,12 @@ def main(argv: list[str] | None = None) -> int:
     if tracebacks:
         stats.errors.append(f"server logged {tracebacks} traceback(s)")
     print(f"{args.sessions} simultaneous sessions x {args.rounds} rounds in {wall:.1f} s "
-          f"(headless Chromium, {HOST}:{port})")
+          f"(headless Chromium, {HOST}:{port}; {os.cpu_count()} cores, load average {load:.1f} at start)")
     for action, values in stats.latency.items():
         print(f"  {action:<16} {percentiles(values)}")
     peak = max(sampler.samples, default=idle_rss)
-    print(f"server RSS: {idle_rss:.0f} MiB idle, {peak:.0f} MiB peak")
+    print(f"server RSS: {idle_rss:.0f} MiB idle, {peak:.0f} MiB peak; server CPU {server_cpu:.1f} s "
+          f"({100 * server_cpu / wall:.0f}% of one core over the run)")
     print(f"errors: {len(stats.errors)}")
     for error in stats.errors[:50]:
         print(f"  {error}")
