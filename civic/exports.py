@@ -48,8 +48,9 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """`df` as CSV bytes: UTF-8 with BOM (Excel opens Chinese correctly), comma-separated,
-    header row, formulas neutralised, missing values empty."""
-    return safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+    CRLF rows (RFC 4180; a cell holding a lone CR or LF is then quoted, so it cannot split a
+    row), header row, formulas neutralised, missing values empty."""
+    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _excel_text(value: object) -> object:

@@ -48,6 +48,11 @@ def test_csv_is_utf8_with_bom_and_formula_safe():
     ]
 
 
+def test_line_breaks_inside_cells_cannot_split_rows():
+    data = to_csv_bytes(pd.DataFrame({"text": ["甲\r乙", "丙\n丁", "\r"]}))
+    assert data.decode("utf-8-sig") == 'text\r\n"甲\r乙"\r\n"丙\n丁"\r\n"\'\r"\r\n'
+
+
 def test_input_frame_is_not_changed():
     before = FRAME.copy()
     to_csv_bytes(FRAME)

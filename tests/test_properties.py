@@ -4,15 +4,19 @@ rebuild is idempotent. Example counts are bounded so the file runs in well under
 """
 
 import codecs
+import csv
+import io
 import tempfile
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from civic import store
+from civic.exports import FORMULA_TRIGGERS, to_csv_bytes, to_xlsx_bytes
 from civic.ingest import decode_bytes
 from civic.pipeline import build, parse_source
 from civic.schema import TABLES
@@ -62,6 +66,24 @@ def test_gb18030_of_chinese_decodes_exactly_or_is_refused(text):
     source = decode_bytes(data, "x.txt")
     if source.problem is None and source.encoding == "gb18030":
         assert source.text == text
+
+
+cells = st.one_of(st.text(max_size=30), st.sampled_from(["=1+1", "+86", "-5", "@SUM(A1)", "\t=x", "\r=x"]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(cells, st.floats(allow_nan=False, allow_infinity=False, width=32)), min_size=1,
+                max_size=10))
+def test_downloads_hold_no_formula_and_lose_no_text(rows):
+    df = pd.DataFrame(rows, columns=["text", "value"]).astype({"text": "str"})
+    read = list(csv.reader(io.StringIO(to_csv_bytes(df).decode("utf-8-sig"), newline="")))
+    assert read[0] == ["text", "value"]
+    for (text, value), (cell, number) in zip(rows, read[1:], strict=True):
+        assert not cell.startswith(FORMULA_TRIGGERS)
+        assert cell == ("'" + text if text.startswith(FORMULA_TRIGGERS) else text)
+        assert float(number) == value
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df))).worksheets[0]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
 @small
