@@ -1,11 +1,11 @@
 """One build at a time, across processes (the CLI and the app): an flock on a lock file.
 
-The lock file sits beside the output folder, `<out parent>/.<out name>.build.lock`, so it
-survives whatever a build does inside `out`. The lock is re-entrant for the thread holding
-it (the app takes it around `pipeline.build`, which takes it again); other threads and
-processes wait. It holds one line, `pid=<pid> started=<ISO UTC>`,
-written by the holder; the file is never deleted (deleting a flock'd file races). The
-operating system drops the lock when the holder exits, even when it is killed.
+The lock file is `<out>/.build.lock` (git-ignored; civic.store only ever replaces its own
+table names and `.builds/` inside `out`, so the file outlives every build). It holds one
+line, `pid=<pid> started=<ISO UTC>`, written by the holder; the file is never deleted
+(deleting a flock'd file races). The operating system drops the lock when the holder exits,
+even when it is killed. The lock is re-entrant for the thread holding it (a caller may hold
+it around `pipeline.build` and build take it again); other threads and processes wait.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ class BuildLocked(RuntimeError):
 
 def lock_path(out: Path) -> Path:
     """The lock file guarding builds into `out`."""
-    out = Path(out).resolve()
-    return out.parent / f".{out.name}.build.lock"
+    return Path(out).resolve() / ".build.lock"
 
 
 def _holder(path: Path) -> str:
@@ -52,7 +51,7 @@ def build_lock(out: Path, *, timeout: float | None = None) -> Iterator[Path]:
     """Hold the build lock of `out` for the body of the `with`.
 
     Args:
-        out: the output folder of the build (need not exist yet).
+        out: the output folder of the build (created when missing).
         timeout: seconds to wait for another build to finish; None waits as long as it
             takes, 0 does not wait.
 
