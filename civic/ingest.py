@@ -60,6 +60,7 @@ _CJK_SHARE = 0.5  # GB18030 text: at least this share of its non-ASCII character
 _COMMON_SHARE = 0.5  # ...and half its hanzi in GB2312 (simplified ~99%, traditional ~60%, random ~30%)
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
 _JUDGED_CHARS = 200_000
+_UNSUPPORTED = "not text: binary data or an unsupported encoding (supported: UTF-8, GB18030, UTF-16 with BOM)"
 
 
 class NotText(ValueError):
@@ -137,8 +138,8 @@ def _decode_head(data: bytes, final: bool) -> tuple[str, str]:
     """Detect the encoding of `data` (a whole file when `final`, else its head).
 
     Returns:
-        (codec name to decode with, decoded text of `data` minus any BOM and, when not
-        final, minus a character cut at the end).
+        (encoding as recorded in `Source.encoding`, decoded text of `data` minus any BOM
+        and, when not final, minus a character cut at the end).
 
     Raises:
         NotText: with the reason, when `data` is not text in a supported encoding.
@@ -176,12 +177,10 @@ def _decode_head(data: bytes, final: bool) -> tuple[str, str]:
     try:
         text = codecs.getincrementaldecoder("gb18030")("strict").decode(data, final)
     except UnicodeDecodeError as exc:
-        raise NotText("not text: binary data or an unsupported encoding (supported: UTF-8, GB18030, UTF-16 with BOM); "
-                      f"{utf8_error}, invalid GB18030 at byte {exc.start}") from None
+        raise NotText(f"{_UNSUPPORTED}; {utf8_error}, invalid GB18030 at byte {exc.start}") from None
     reason = _binary_reason(text) or _plausibly_chinese(text)
     if reason:
-        raise NotText("not text: binary data or an unsupported encoding (supported: UTF-8, GB18030, UTF-16 with BOM); "
-                      f"{utf8_error}; as GB18030 {reason}")
+        raise NotText(f"{_UNSUPPORTED}; {utf8_error}; as GB18030 {reason}")
     return "gb18030", text
 
 
