@@ -48,6 +48,16 @@ def test_every_page_renders(open_app, synthetic_dir, page):
     assert [w.key for w in at.sidebar.multiselect] == ["flt_city", "flt_district", "flt_street", "flt_themes"]
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_in_english(open_app, synthetic_dir, page):
+    from civic.i18n import STRINGS
+
+    at = open_app(synthetic_dir, page=page, params={"lang": "en"})
+    assert not at.exception
+    assert at.title[0].value == STRINGS[f"page.{page}"][1]
+    assert at.sidebar.multiselect(key="flt_city").label == "City"
+
+
 def test_overview_figures_match_tables_and_follow_filter(open_app, synthetic_dir, synthetic):
     articles = synthetic["articles"]
     at = open_app(synthetic_dir)
