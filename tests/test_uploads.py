@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from civic.config import ROOT, upload_max_bytes
+from civic.pipeline import build
 from civic.uploads import UploadResult, safe_stem, save_uploads
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
@@ -180,3 +181,13 @@ def test_streamlit_config_matches_the_upload_limit_and_is_safe(monkeypatch):
     assert settings["server"]["enableXsrfProtection"] is True and settings["server"]["enableCORS"] is True
     assert settings["browser"]["gatherUsageStats"] is False
     assert settings["client"]["showErrorDetails"] == "type"
+
+
+def test_saved_uploads_are_built_with_their_encoding(raw, tmp_path):
+    text = PAGE.decode("utf-8")
+    results = save_uploads([("郑州 GB.txt", text.encode("gb18030")), ("again.txt", text.encode("gb18030")),
+                            ("photo.txt", b"\x89PNG\r\n\x1a\n")])
+    assert [r.status for r in results] == ["saved", "duplicate", "rejected"]
+    report = build(raw, tmp_path / "out", workers=1)
+    assert report[["source", "encoding", "status"]].values.tolist() == [
+        [f"uploads/{results[0].stored}", "gb18030", "ok"]]
