@@ -14,6 +14,10 @@ The rule ("substantially about it, not a passing word"):
      is shorter than SHORT characters (a caption is about its one topic);
    - evidence >= RELATIVE x the best theme's evidence (a side topic of a long article stays out);
    - evidence >= DENSITY x characters / 100 (long articles need proportionally more evidence).
+4. Volunteers as actors: when the lead sentence says the activity was carried out by volunteers
+   organised for it (`组织辖区志愿者开展...`, `组织社区党员志愿者、社区工作人员开展...`), the article
+   is about volunteering whatever the other themes weigh (a group defined by what it does; a
+   group defined by membership, `组织党员干部`, is not a theme by itself).
 
 Taxonomy format (resources/themes.csv, UTF-8 CSV with header `theme,zh,en,keywords`):
 `theme` is the id, `zh` and `en` the labels, `keywords` a `|`-separated list of `word:weight`
@@ -44,6 +48,9 @@ SHORT = 200  # characters: below this MIN_SCORE shrinks in proportion (a caption
 SHORT_MIN_SCORE = 2.0  # but never below one weight-2 keyword
 MIN_DISTINCT = 2
 RELATIVE = 0.2
+ACTOR_THEME = "volunteer"
+# who carries out the reported activity: the object of 组织/动员/带领... up to the activity's verb
+_ACTORS_RE = re.compile(r"(?:组织|动员|带领|召集|发动)([^,。;:!?]{1,24}?)(?:开展|参加|参与|来到|走进|深入|前往|进行)")
 DENSITY = 1.0
 
 
@@ -180,6 +187,17 @@ def theme_scores(title: str, text: str) -> dict[str, tuple[float, dict[str, floa
     return scores
 
 
+def _actor_themes(text: str) -> set[str]:
+    """{ACTOR_THEME} when the lead sentence names its keywords among the actors of the activity."""
+    lead = re.split(r"(?<=[。!?])|\n", text.lstrip(), maxsplit=1)[0]
+    index = _index()
+    for actors in _ACTORS_RE.findall(lead):
+        for word in index.pattern.findall(actors):
+            if any(theme == ACTOR_THEME and weight >= 2 for theme, weight in index.themes_of[word]):
+                return {ACTOR_THEME}
+    return set()
+
+
 def classify(title: str, text: str) -> list[ThemeHit]:
     """Themes the article is substantially about (rule in the module docstring).
 
@@ -197,11 +215,12 @@ def classify(title: str, text: str) -> list[ThemeHit]:
     chars = len(title) + len(text)
     floor = max(MIN_SCORE * min(1.0, chars / SHORT), SHORT_MIN_SCORE, RELATIVE * best, DENSITY * chars / 100)
     title_words = set(_index().pattern.findall(title))
+    actors = _actor_themes(text)
     hits = []
     for theme, (score, contributions) in scores.items():
-        if score < floor:
-            continue
-        if len(contributions) < MIN_DISTINCT and chars >= SHORT and not title_words & contributions.keys():
+        weak = score < floor or (len(contributions) < MIN_DISTINCT and chars >= SHORT
+                                 and not title_words & contributions.keys())
+        if weak and theme not in actors:
             continue
         keywords = sorted(contributions, key=lambda w: (-contributions[w], w))
         hits.append((score, ThemeHit(theme, tuple(keywords))))

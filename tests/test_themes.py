@@ -46,22 +46,48 @@ GARBAGE_SORTING = (
     "街道组织志愿者每天早晚在投放点桶边值守,指导居民把厨余垃圾和其他垃圾分开投放,对混投的垃圾进行二次分拣,"
     "并联合物业清运公司每日清运,保持投放点周边环境卫生整洁。目前小区垃圾分类准确率提升到85%以上。",
 )
+# 成都: a volunteer publicity morning; volunteers are the actors, named once in the lead and once after
+VOLUNTEERS_AS_ACTORS = (
+    "玉林街道 文明养犬宣传进小区",
+    "本报讯 3月16日上午,武侯区玉林街道组织辖区志愿者来到芳草社区,向居民讲解文明养犬知识,"
+    "发放《文明养犬倡议书》和宣传手册,现场为32只犬只登记。"
+    "活动中,志愿者还提醒养犬居民出门牵绳、及时清理犬只粪便,营造文明和谐的居住环境。",
+)
+# 西安: organised party members are not a theme by themselves; the lead-paragraph scene is
+ORGANISED_PARTY_MEMBERS = (
+    "张家堡街道 清理楼道杂物",
+    "本报讯 4月2日,未央区张家堡街道组织机关党员干部深入凤城社区,对老旧小区楼道内堆放的杂物、"
+    "垃圾进行集中清理,清运垃圾12车。居民纷纷表示,楼道干净了,出行也安全了。",
+)
+# 长沙: the stock heading 强化组织领导 and a 领导小组 are governance; 硬件 is facilities
+ORGANISATION_AND_HARDWARE = (
+    "东塘街道 补齐短板创文明",
+    "本报讯 近日,雨花区东塘街道多措并举推进文明城市创建。"
+    "强化组织领导。街道成立创建工作领导小组,将任务分解到各社区网格,每周督办问题清单。"
+    "补齐“硬件”短板。街道为3个老旧小区更换路灯46盏,修补破损路面1200平方米,完善无障碍设施,"
+    "逐步补齐“硬件”设施短板。",
+)
 CAPTION = ("", "7 太安街道结合辖区广场、道路等醒目地点,将“创城”宣传展板融入周边环境,"
                "让“文明之花”绽放在辖区居民群众生产生活中。")
 
 
 @pytest.mark.parametrize(("article", "expected"), [
     (AIR, ["air"]),
-    # 党员志愿者 twice is a passing mention next to the demolition, but the party's role is a paragraph
-    (DEMOLITION_WITH_PASSING_VOLUNTEERS, ["demolition", "party"]),
+    # the party's role is a paragraph; the lead says volunteers carry out the action (gold README:
+    # volunteers as actors), so volunteer too, although 党员志愿者 weighs little next to the demolition
+    (DEMOLITION_WITH_PASSING_VOLUNTEERS, ["demolition", "party", "volunteer"]),
     (PARKING_AND_ORDER, ["parking", "street_order"]),
     (GARBAGE_SORTING, ["sanitation", "volunteer"]),
     # a short caption is about its one topic
     (CAPTION, ["publicity"]),
+    (VOLUNTEERS_AS_ACTORS, ["publicity", "volunteer"]),
+    (ORGANISED_PARTY_MEMBERS, ["sanitation"]),
+    (ORGANISATION_AND_HARDWARE, ["infrastructure", "governance"]),
     # nothing to go on
     (("区街动态", ""), []),
     (("", "昨日,天气晴好。"), []),
-], ids=["air", "demolition", "parking", "garbage-sorting", "caption", "heading", "no-keywords"])
+], ids=["air", "demolition", "parking", "garbage-sorting", "caption", "volunteers-as-actors", "party-members",
+        "organisation-and-hardware", "heading", "no-keywords"])
 def test_classify(article, expected):
     assert [hit.theme for hit in classify(*article)] == expected
 
