@@ -212,7 +212,6 @@ def test_scorer_runs_on_built_tables(parser_scores):
     assert all(0 <= x <= 1 for prf in parser_scores.values() for x in prf)
 
 
-@pytest.mark.xfail(strict=False, reason="the parser is being written in parallel; remove when it reaches F1 0.95")
 @pytest.mark.parametrize("field", accuracy.FIELDS)
 def test_parser_reaches_f1(parser_scores, field):
     p, r, f1 = parser_scores[field]
