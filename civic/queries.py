@@ -233,16 +233,31 @@ def build_report(con, problems_only: bool = False) -> pd.DataFrame:
     return _df(con, f"SELECT * FROM build_report WHERE {condition} ORDER BY status <> 'error', source", [])
 
 
+def _top_street_articles(con, f: Filters, limit: int) -> tuple[str, list]:
+    """`WITH fa AS (...)`: the filtered articles of the `limit` streets with most articles.
+
+    The streets come from `top_streets` (a rollup when it can), so the joins below only touch
+    the articles of the streets shown, not the whole corpus.
+    """
+    top = top_streets(con, f, limit)
+    condition, params = where(f)
+    if top.empty:
+        return "WITH fa AS (SELECT a.article_id, a.street, a.district, a.city FROM articles a WHERE FALSE)", []
+    streets, args = _in("a.street", tuple(top["street"].unique()))
+    keys = ["\x1f".join(row) for row in top[["city", "district", "street"]].itertuples(index=False)]
+    return (f"WITH fa AS (SELECT a.article_id, a.street, a.district, a.city FROM articles a WHERE {condition} "
+            f"AND {streets} AND list_contains(?, concat_ws('\x1f', a.city, a.district, a.street)))",
+            params + args + [keys])
+
+
 def street_theme_counts(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     """Columns street, district, theme, articles for the `limit` streets with most articles."""
-    prefix, params = _filtered(f, "a.article_id, a.street, a.district, a.city")
-    sql = f"""{prefix},
-    top AS (SELECT street, district, city FROM fa WHERE street <> '' GROUP BY ALL
-            ORDER BY count(*) DESC, street LIMIT ?)
+    prefix, params = _top_street_articles(con, f, limit)
+    sql = f"""{prefix}
     SELECT fa.street, fa.district, t.theme, count(DISTINCT fa.article_id) AS articles
-    FROM fa JOIN top USING (street, district, city) JOIN themes t USING (article_id)
+    FROM fa JOIN themes t USING (article_id)
     GROUP BY ALL ORDER BY fa.street, articles DESC"""
-    return _df(con, sql, params + [limit])
+    return _df(con, sql, params)
 
 
 def metric_totals(con, f: Filters, by: Level | Literal["month"] | None = None) -> pd.DataFrame:
@@ -295,11 +310,11 @@ def metric_sentences(con, f: Filters, what: str, unit: str, by: Level | Literal[
 
 
 def street_metric_totals(con, f: Filters, limit: int = 20) -> pd.DataFrame:
-    """People mobilised and items handled per street, for the `limit` streets with most people.
+    """People mobilised and items handled on the `limit` streets with most articles, most people first.
 
-    Columns: street, district, people, people_approx, items, items_approx, articles.
+    Columns: street, district, people, people_approx, items, items_approx, articles (with metrics).
     """
-    prefix, params = _filtered(f, "a.article_id, a.street, a.district, a.city")
+    prefix, params = _top_street_articles(con, f, limit)
     sql = f"""{prefix}
     SELECT fa.street, fa.district,
            coalesce(sum(m.value) FILTER (WHERE list_contains(?, m.unit)), 0) AS people,

@@ -163,3 +163,20 @@ def test_options_and_sizes(con, synthetic):
     assert len(queries.build_report(con, problems_only=True)) == 1
     with pytest.raises(KeyError, match="unknown table 'nope'"):
         queries.whole_table(con, "nope")
+
+
+def test_street_panels_cover_the_top_streets(con, synthetic):
+    f = Filters(cities=("洛阳市",))
+    top = queries.top_streets(con, f, limit=3)
+    themes = queries.street_theme_counts(con, f, limit=3)
+    assert set(zip(themes["street"], themes["district"], strict=True)) == set(
+        zip(top["street"], top["district"], strict=True))
+    articles = _articles(synthetic, f)
+    merged = synthetic["themes"].merge(articles, on="article_id")
+    street, district = top["street"].iloc[0], top["district"].iloc[0]
+    expected = merged.query("street == @street and district == @district")["theme"].value_counts()
+    got = themes.query("street == @street and district == @district").set_index("theme")["articles"]
+    assert got.to_dict() == expected.to_dict()
+    people = queries.street_metric_totals(con, f, limit=3).set_index(["street", "district"])["people"]
+    metrics = synthetic["metrics"].merge(articles, on="article_id").query("unit == '人'")
+    assert people[(street, district)] == metrics.query("street == @street and district == @district")["value"].sum()
