@@ -194,6 +194,7 @@ _RELATIVE_RE = re.compile(r"([^的]{1,8})的")
 _MEMBERSHIP_VERBS = ("组成", "构成", "组建", "参加", "参与", "加入")  # 20名律师组成的服务队: the lawyers
 _QUOTES = frozenset("“”\"「」《》")
 _MODIFIER_FLAGS = ("a", "z")
+_LIST_ITEM_FLAGS = ("a", "b", "d", "v", "vn", "z")  # words that may sit inside a list item's noun phrase
 _CONJUNCTIONS = frozenset("和与及")
 _NEGATIONS = frozenset("不非无")
 _PLACES_LONGEST_FIRST = sorted(WORDS["place"], key=len, reverse=True)
@@ -462,7 +463,9 @@ def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
         modifier = flag in _MODIFIER_FLAGS and words
         joined = word in _CONJUNCTIONS and len("".join(words)) <= 3 and _is_nominal(*previous)
         negation = word in _NEGATIONS and words  # 不文明行为 is not 文明行为
-        if not (_is_nominal(word, flag) or inner_verb or modifier or joined or negation):
+        # inside an item of a list: 区直单位党组织、非公党组织、学校 (非公 is tagged an adverb)
+        listed = "、" in words and flag in _LIST_ITEM_FLAGS and (previous[0] == "、" or _is_nominal(*previous))
+        if not (_is_nominal(word, flag) or inner_verb or modifier or joined or negation or listed):
             break
         words.append(word)
     phrase = "".join(reversed(words)).strip("、")
