@@ -10,6 +10,12 @@ resources/userdict_campaign.txt plus place names from the national gazetteer (`p
 streets, townships, districts and cities, so that 建中街街道 stays one token instead of
 建/中街/街道. Pass `places=` to `user_dictionary` to use another list of names.
 
+Former names enter only as the gazetteer records them (`place_aliases.tsv`, kind `historical`:
+南牛乡, 芦台镇). No `<stem>乡`/`<stem>镇` variants are generated for every 街道: most would be names
+that never existed, and words like 新城镇 or 中心乡 would glue ordinary text together. A former
+name the data lacks (侯寨乡 for 侯寨街道) splits (侯寨/乡) until it is added to the aliases file;
+place matching still finds it by its stem (civic.gazetteer, kind `stem`).
+
 rjieba has no `load_userdict`; its `Jieba.add_word(word, freq, tag)` is the per-line step of
 jieba's `load_userdict`, so both engines get the same (word, frequency) pairs through
 `add_word`. One difference is bridged: jieba's `add_word` adds the new frequency to the
