@@ -37,6 +37,8 @@ RATE_UNITS: tuple[str, ...] = ("%", "‰")
 """Units that are rates: never summed."""
 
 _GROUP = {"grp": "group"}
+_APPROX = "(SELECT DISTINCT what, unit, true AS approx FROM metrics WHERE approx)"
+"""(what, unit) printed as approximate anywhere: the approximation flag for totals read from rollups."""
 _PERIOD_CHARS = {"month": 7, "year": 4}
 _FULL_DATE = "____-__-__"
 
@@ -157,7 +159,7 @@ def headline(con, f: Filters) -> pd.DataFrame:
         p AS (SELECT city, district, street, sum(articles)::BIGINT AS n FROM rollup_street_month r WHERE {where_places}
               GROUP BY ALL),
         m AS (SELECT r.total AS value, r.unit, x.approx FROM rollup_district_month_metric r
-              LEFT JOIN (SELECT DISTINCT what, unit, true AS approx FROM metrics WHERE approx) x USING (what, unit)
+              LEFT JOIN {_APPROX} x USING (what, unit)
               WHERE {where_metrics}),
         c AS (SELECT coalesce(sum(n), 0)::BIGINT AS articles,
                      count(*) FILTER (WHERE street <> '') AS streets,
@@ -274,7 +276,7 @@ def metric_totals(con, f: Filters, by: Level | Literal["month"] | None = None) -
                CASE WHEN list_contains(?, r.unit) THEN NULL ELSE sum(r.total) END AS total,
                coalesce(any_value(x.approx), false) AS approx
         FROM rollup_district_month_metric r
-        LEFT JOIN (SELECT DISTINCT what, unit, true AS approx FROM metrics WHERE approx) x USING (what, unit)
+        LEFT JOIN {_APPROX} x USING (what, unit)
         WHERE {rolled[0]} {nonempty}
         GROUP BY {group}r.what, r.unit ORDER BY {group}total DESC NULLS LAST, mentions DESC, r.what"""
         return _df(con, sql, [list(RATE_UNITS)] + rolled[1])
@@ -460,26 +462,58 @@ def _grouped(f: Filters, level: Level, names: tuple[str, ...], columns: str) -> 
             params + args)
 
 
+def _rollup_groups(con, f: Filters, name: str, level: Level, names: tuple[str, ...]) -> tuple[str, list] | None:
+    """Like `_rollup`, restricted to the compared groups; None when the rollup cannot answer exactly."""
+    rolled = _rollup(con, f, name, by_street=name == "street_month")
+    if rolled is None or (level == "street" and name != "street_month"):
+        return None
+    clause, args = _in(f"r.{level}", names)
+    return f"{rolled[0]} AND {clause}", rolled[1] + args
+
+
 def compare_headline(con, f: Filters, level: Level, names: tuple[str, ...]) -> pd.DataFrame:
     """One row per group: grp, articles, streets, date_min, date_max, people, items, metrics,
     people_per_article, items_per_article."""
     prefix, params = _grouped(f, level, names, "a.article_id, a.street, a.district, a.city, a.date")
+    units = [list(PEOPLE_UNITS), list(ITEM_UNITS)]
+    rolled = _rollup_groups(con, f, "district_month_metric", level, names)
+    if rolled:
+        metrics = f"""
+    m AS (SELECT r.{level} AS grp, coalesce(sum(total) FILTER (WHERE list_contains(?, unit)), 0) AS people,
+                 coalesce(sum(total) FILTER (WHERE list_contains(?, unit)), 0) AS items,
+                 sum(mentions)::BIGINT AS metrics
+          FROM rollup_district_month_metric r WHERE {rolled[0]} GROUP BY 1)"""
+        params, units = params + units + rolled[1], []
+    else:
+        metrics = """
+    m AS (SELECT fa.grp, coalesce(sum(value) FILTER (WHERE list_contains(?, unit)), 0) AS people,
+                 coalesce(sum(value) FILTER (WHERE list_contains(?, unit)), 0) AS items, count(*) AS metrics
+          FROM metrics JOIN fa USING (article_id) GROUP BY fa.grp)"""
     sql = f"""{prefix},
     g AS (SELECT grp, count(*) AS articles, count(DISTINCT (city, district, street)) FILTER (WHERE street <> '')
                  AS streets, min(date) FILTER (WHERE date LIKE '{_FULL_DATE}') AS date_min,
                  max(date) FILTER (WHERE date LIKE '{_FULL_DATE}') AS date_max FROM fa GROUP BY grp),
-    m AS (SELECT fa.grp, coalesce(sum(value) FILTER (WHERE list_contains(?, unit)), 0) AS people,
-                 coalesce(sum(value) FILTER (WHERE list_contains(?, unit)), 0) AS items, count(*) AS metrics
-          FROM metrics JOIN fa USING (article_id) GROUP BY fa.grp)
+    {metrics}
     SELECT g.*, coalesce(m.people, 0) AS people, coalesce(m.items, 0) AS items,
            coalesce(m.metrics, 0) AS metrics, coalesce(m.people, 0) / g.articles AS people_per_article,
            coalesce(m.items, 0) / g.articles AS items_per_article
     FROM g LEFT JOIN m USING (grp) ORDER BY g.grp"""
-    return _df(con, sql, params + [list(PEOPLE_UNITS), list(ITEM_UNITS)]).rename(columns=_GROUP)
+    return _df(con, sql, params + units).rename(columns=_GROUP)
 
 
 def compare_theme_shares(con, f: Filters, level: Level, names: tuple[str, ...]) -> pd.DataFrame:
     """Columns grp, theme, articles, share (of the group's articles that have the theme)."""
+    themes = _rollup_groups(con, f, "district_month_theme", level, names)
+    places = _rollup_groups(con, f, "street_month", level, names)
+    if themes and places:
+        sql = f"""
+        WITH per AS (SELECT r.{level} AS grp, sum(articles) AS n FROM rollup_street_month r WHERE {places[0]}
+                     GROUP BY 1)
+        SELECT r.{level} AS grp, r.theme, sum(r.articles)::BIGINT AS articles,
+               sum(r.articles) / any_value(per.n) AS share
+        FROM rollup_district_month_theme r JOIN per ON per.grp = r.{level} WHERE {themes[0]}
+        GROUP BY 1, 2 ORDER BY 1, share DESC, 2"""
+        return _df(con, sql, places[1] + themes[1]).rename(columns=_GROUP)
     prefix, params = _grouped(f, level, names, "a.article_id")
     sql = f"""{prefix},
     per AS (SELECT grp, count(*) AS n FROM fa GROUP BY grp)
@@ -491,6 +525,14 @@ def compare_theme_shares(con, f: Filters, level: Level, names: tuple[str, ...]) 
 
 def compare_top_streets(con, f: Filters, level: Level, names: tuple[str, ...], limit: int = 5) -> pd.DataFrame:
     """Columns grp, street, district, articles: each group's `limit` streets with most articles."""
+    rolled = _rollup_groups(con, f, "street_month", level, names)
+    if rolled:
+        sql = f"""
+        SELECT r.{level} AS grp, street, district, sum(articles)::BIGINT AS articles FROM rollup_street_month r
+        WHERE {rolled[0]} AND street <> '' GROUP BY grp, street, district, city
+        QUALIFY row_number() OVER (PARTITION BY grp ORDER BY sum(articles) DESC, street) <= ?
+        ORDER BY grp, articles DESC, street"""
+        return _df(con, sql, rolled[1] + [limit]).rename(columns=_GROUP)
     prefix, params = _grouped(f, level, names, "a.street, a.district, a.city")
     sql = f"""{prefix}
     SELECT grp, street, district, count(*) AS articles FROM fa WHERE street <> '' GROUP BY grp, street, district, city
@@ -502,6 +544,20 @@ def compare_top_streets(con, f: Filters, level: Level, names: tuple[str, ...], l
 def compare_metric_totals(con, f: Filters, level: Level, names: tuple[str, ...], limit: int = 10) -> pd.DataFrame:
     """Columns grp, what, unit, total, approx, per_article: each group's `limit` largest totals
     (rates left out), with the total divided by the group's article count."""
+    metrics = _rollup_groups(con, f, "district_month_metric", level, names)
+    places = _rollup_groups(con, f, "street_month", level, names)
+    if metrics and places:
+        sql = f"""
+        WITH per AS (SELECT r.{level} AS grp, sum(articles) AS n FROM rollup_street_month r WHERE {places[0]}
+                     GROUP BY 1)
+        SELECT r.{level} AS grp, r.what, r.unit, sum(r.total) AS total, coalesce(any_value(x.approx), false) AS approx,
+               sum(r.total) / any_value(per.n) AS per_article
+        FROM rollup_district_month_metric r JOIN per ON per.grp = r.{level}
+        LEFT JOIN {_APPROX} x ON x.what = r.what AND x.unit = r.unit
+        WHERE {metrics[0]} AND NOT list_contains(?, r.unit) GROUP BY r.{level}, r.what, r.unit
+        QUALIFY row_number() OVER (PARTITION BY r.{level} ORDER BY sum(r.total) DESC, r.what) <= ?
+        ORDER BY 1, total DESC, 2"""
+        return _df(con, sql, places[1] + metrics[1] + [list(RATE_UNITS), limit]).rename(columns=_GROUP)
     prefix, params = _grouped(f, level, names, "a.article_id")
     sql = f"""{prefix},
     per AS (SELECT grp, count(*) AS n FROM fa GROUP BY grp)
@@ -515,7 +571,18 @@ def compare_metric_totals(con, f: Filters, level: Level, names: tuple[str, ...],
 
 
 def compare_term_counts(con, f: Filters, level: Level, names: tuple[str, ...], limit: int = 2000) -> pd.DataFrame:
-    """Long frame grp, term, count: each group's `limit` most frequent terms (input to log-odds)."""
+    """Long frame grp, term, count: each group's `limit` most frequent terms (input to log-odds).
+
+    From the top-term rollup when the filter allows (see `term_frequencies`).
+    """
+    rolled = _rollup_groups(con, f, "district_month_terms", level, names)
+    if rolled:
+        sql = f"""
+        SELECT r.{level} AS grp, r.term, sum(r.count)::BIGINT AS count FROM rollup_district_month_terms r
+        WHERE {rolled[0]} GROUP BY 1, 2
+        QUALIFY row_number() OVER (PARTITION BY grp ORDER BY sum(r.count) DESC, r.term) <= ?
+        ORDER BY 1, count DESC, 2"""
+        return _df(con, sql, rolled[1] + [limit]).rename(columns=_GROUP)
     prefix, params = _grouped(f, level, names, "a.article_id")
     sql = f"""{prefix}
     SELECT fa.grp, t.term, sum(t.count)::BIGINT AS count FROM terms t JOIN fa USING (article_id) GROUP BY 1, 2

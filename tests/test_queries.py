@@ -180,3 +180,19 @@ def test_street_panels_cover_the_top_streets(con, synthetic):
     people = queries.street_metric_totals(con, f, limit=3).set_index(["street", "district"])["people"]
     metrics = synthetic["metrics"].merge(articles, on="article_id").query("unit == '人'")
     assert people[(street, district)] == metrics.query("street == @street and district == @district")["value"].sum()
+
+
+@pytest.mark.parametrize("call", [
+    ("headline", ()), ("articles_over_time", ("year",)), ("top_streets", (5,)), ("themes_over_time", ("month",)),
+    ("theme_by_area", ("city",)), ("term_frequencies", (20,)), ("metric_totals", ("district",)),
+    ("compare_headline", ("district", ("金水区", "老城区"))), ("compare_theme_shares", ("city", ("郑州市", "辽源市"))),
+    ("compare_top_streets", ("district", ("金水区", "老城区"))),
+    ("compare_metric_totals", ("district", ("金水区", "老城区"))),
+    ("compare_term_counts", ("district", ("金水区", "老城区"))),
+], ids=lambda c: c[0])
+def test_rollups_give_the_full_tables_answer(synthetic_dir, synthetic_dir_without_rollups, call):
+    name, args = call
+    f = Filters(cities=("郑州市", "洛阳市"), date_from="2019-02-01", date_to="2020-03-31")
+    fast, full = (getattr(queries, name)(store.connect(out), f, *args).drop(columns="approx", errors="ignore")
+                  for out in (synthetic_dir, synthetic_dir_without_rollups))
+    pd.testing.assert_frame_equal(fast, full, check_dtype=False)
