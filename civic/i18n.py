@@ -137,6 +137,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Add page files (.txt, several at once; UTF-8, GB18030 or UTF-16)"),
     "data.saved": ("已保存 {n} 个文件。", "Saved {n} files."),
     "data.rejected": ("未保存 {name}：{reason}", "Not saved {name}: {reason}"),
+    "data.duplicate": ("{name} 已在语料中（{stored}），未重复保存。",
+                       "{name} is already in the corpus ({stored}); not saved again."),
     "data.rebuild": ("重建数据表", "Rebuild the tables"),
     "data.report": ("构建报告（每个文件一行）", "Build report (one row per file)"),
     "data.tables": ("全部数据表下载", "Download every table"),

@@ -19,6 +19,8 @@ if submitted:
     for r in results:
         if r.status == "rejected":
             st.warning(app.t("data.rejected", name=r.name, reason=r.reason))
+        elif r.status == "duplicate":
+            st.info(app.t("data.duplicate", name=r.name, stored=r.stored))
     report = app.run_build(app.t("build.stale"))
     if report is not None:
         st.success(app.t("build.done", files=len(report), articles=int(report["articles"].sum())))

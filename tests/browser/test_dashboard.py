@@ -75,6 +75,13 @@ def synthetic_server(synthetic_dir, tmp_path_factory) -> Iterator[str]:
     yield from _serve(synthetic_dir, raw, tmp_path_factory.mktemp("logs") / "synthetic.log")
 
 
+@pytest.fixture
+def empty_server(tmp_path) -> Iterator[str]:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    yield from _serve(tmp_path / "processed", raw, tmp_path / "empty.log")
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -171,3 +178,18 @@ def test_article_text_is_shown_literally(synthetic_server, page):
     assert "<script>alert(1)</script>" in body
     assert "[点此](http://example.com)" in body
     assert page.locator('[data-testid="stMain"] a[href="http://example.com"]').count() == 0
+
+
+def test_upload_a_gb18030_page_and_rebuild(empty_server, page, tmp_path):
+    _open(page, f"{empty_server}/data")
+    assert "还没有数据" in page.locator('[data-testid="stMain"]').inner_text()
+    source = sorted((ROOT / "data" / "raw").glob("*.txt"))[0]
+    upload = tmp_path / "郑州日报_gb18030.txt"
+    upload.write_bytes(source.read_text(encoding="utf-8-sig").encode("gb18030"))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.get_by_role("button", name="重建数据表").click()
+    page.wait_for_selector("text=构建报告", timeout=120_000)
+    _settle(page)
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "已保存 1 个文件" in main and "已生成：1 个文件" in main
