@@ -427,7 +427,7 @@ def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
                       or tokens[-1][1] in ("d", "p", "m") and not _is_nominal(*tokens[-1])):
         word, flag = tokens.pop()
         stripped = stripped or (word if flag.startswith("n") else "")
-    if not tokens:
+    if all(word == "、" for word, _ in tokens):  # 拆除违章搭建45处、面积1200平方米: the measured word
         return stripped, bool(stripped)
     cut = max((i for i, (word, _) in enumerate(tokens[:-1]) if word == "等"), default=-1)
     if kind == "event":
@@ -461,7 +461,9 @@ def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
             _is_nominal(*previous) or previous[0] in WORDS["verb"] or previous[0] in ("、", "")  # 健身步道
             or single or "".join(words) in WORDS["generic"])  # 返乡人员
         modifier = flag in _MODIFIER_FLAGS and words
-        joined = word in _CONJUNCTIONS and len("".join(words)) <= 3 and _is_nominal(*previous)
+        # 和 joins two short nouns, or ends a list (街道、社区、物业公司和居民代表)
+        joined = word in _CONJUNCTIONS and _is_nominal(*previous) and (
+            len("".join(words)) <= 3 or any(token == "、" for token, _ in tokens[:i]))
         negation = word in _NEGATIONS and words  # 不文明行为 is not 文明行为
         # inside an item of a list: 区直单位党组织、非公党组织、学校 (非公 is tagged an adverb)
         listed = "、" in words and flag in _LIST_ITEM_FLAGS and (previous[0] == "、" or _is_nominal(*previous))

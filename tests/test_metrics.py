@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import other_cities
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from civic.clean import clean
 from civic.metrics import Metric, extract_metrics, load_exclusions, load_metric_words, load_units
+from civic.segment import segment
 
 Row = tuple[str, float, str, bool, str]
 
@@ -355,3 +358,40 @@ def test_never_raises_and_spans_point_into_the_text(text: str) -> None:
         assert text[metric.start:metric.end] == metric.span
         assert metric.span in metric.sentence or "\n" in metric.span
         assert metric.value >= 0
+
+
+# Whole articles from other cities' layouts (tests/test_segment.py: a 苏州 web article, a 嘉定 page of
+# 镇 reports, a 成都 page saved as GB18030), segmented first: every metric of each, exactly.
+ARTICLES_OF_OTHER_CITIES = [
+    ("SUZHOU_WEB", [
+        # a list ending in 和 is kept whole (gold README: the items as printed)
+        ("40余人", 40.0, "人", True, "街道、社区、物业公司和居民代表"),
+        ("12个", 12.0, "个", False, "改造"),  # the head of 老旧小区改造: twelve renovations
+        ("3200余户", 3200.0, "户", True, "居民"),
+        ("260个", 260.0, "个", False, "停车泊位"),
+        ("8部", 8.0, "部", False, "电梯"),  # 加装 is the verb, not part of the thing
+    ]),
+    ("JIADING_TOWNS", [
+        ("200余人", 200.0, "人", True, "镇村干部、志愿者"),
+        ("12个", 12.0, "个", False, "村"),
+        ("36吨", 36.0, "吨", False, "河道垃圾"),
+        ("45处", 45.0, "处", False, "违章搭建"),
+        ("1200平方米", 1200.0, "平方米", False, "面积"),  # after 、: the measured word
+        ("18公里", 18.0, "公里", False, "村宅道路"),
+        ("95%", 95.0, "%", False, "满意率"),  # the head of 村民满意率
+    ]),
+    ("CHENGDU_GB18030", [
+        ("80余名", 80.0, "名", True, "志愿者"),
+        ("320余起", 320.0, "起", True, "不文明行为"),
+        ("1500份", 1500.0, "份", False, "倡议书"),
+    ]),
+]
+
+
+@pytest.mark.parametrize(("page", "expected"), ARTICLES_OF_OTHER_CITIES, ids=lambda x: x if isinstance(x, str) else "")
+def test_whole_articles_of_other_cities(page: str, expected: list[Row]) -> None:
+    raw = getattr(other_cities, page)
+    text = raw.decode("gb18030") if isinstance(raw, bytes) else raw
+    rows = [(m.span, m.value, m.unit, m.approx, m.what)
+            for article in segment(clean(text).text).articles for m in extract_metrics(article.body)]
+    assert rows == expected

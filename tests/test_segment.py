@@ -3,8 +3,10 @@
 from pathlib import Path
 
 import pytest
+from other_cities import CHENGDU_GB18030, JIADING_TOWNS, SUZHOU_WEB
 
 from civic.clean import clean
+from civic.ingest import detect_encoding
 from civic.segment import Page, segment
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
@@ -318,3 +320,47 @@ def test_numbered_captions_are_kept_apart_from_the_body():
     (article,) = segment(text).articles
     assert article.captions == ["志愿者在清理小广告300处。", "社区开展宣传。"]
     assert "300处" not in article.body
+
+
+def test_web_article_from_another_city():
+    text = clean(SUZHOU_WEB).text
+    page = segment(text)
+    (article,) = page.articles
+    assert (article.title, article.byline, article.is_caption) == (
+        "姑苏区双塔街道:“红色物业”让老旧小区焕新颜", "", False)
+    assert article.meta == ["发布时间:2023-06-08 10:21 来源:姑苏区融媒体中心", "责任编辑:周敏"]
+    assert article.body.split("\n") == [
+        "6月7日上午,双塔街道在锦帆路社区召开老旧小区改造推进会,街道、社区、物业公司和居民代表40余人参加。",
+        "今年以来,双塔街道完成老旧小区改造12个,惠及居民3200余户,新增停车泊位260个,加装电梯8部。",
+        "下一步,街道将继续推动“红色物业”全覆盖,让居民住得更舒心。",
+    ]
+    assert not page.skipped
+    _check_accounting(text, page)
+
+
+def test_town_reports_on_a_paper_page():
+    text = clean(JIADING_TOWNS).text
+    page = segment(text)
+    assert [(a.title, a.byline, a.kicker) for a in page.articles] == [
+        ("马陆镇 人居环境整治“回头看”", "(记者 陈晨 通讯员 刘洋)", "乡村振兴"),
+        ("华亭镇召开垃圾分类推进会", "", ""),
+    ]
+    malu, huating = page.articles
+    assert malu.body.startswith("10月15日,嘉定区马陆镇组织镇村干部")
+    assert malu.body.endswith("村民满意率达95%。")
+    assert huating.body == ("10月16日,华亭镇召开垃圾分类工作推进会,各村分管负责人参加。"
+                            "会议要求各村在月底前完成分类投放点改造。")
+    assert page.skipped == ["乡村振兴"]
+    _check_accounting(text, page)
+
+
+def test_gb18030_page_decoded_cleaned_and_segmented():
+    encoding = detect_encoding(CHENGDU_GB18030)
+    assert encoding.lower().replace("-", "") in ("gb18030", "gbk")
+    text = clean(CHENGDU_GB18030.decode("gb18030")).text
+    page = segment(text)
+    (article,) = page.articles
+    assert (article.title, article.byline) == ("锦江区 春熙路街道开展文明劝导", "记者 李雪 通讯员 张强")
+    assert article.body == ("3月12日,春熙路街道组织志愿者80余名在商圈开展文明劝导,"
+                            "劝导不文明行为320余起,发放倡议书1500份。")
+    _check_accounting(text, page)
