@@ -29,15 +29,17 @@ if app.require_data(f):
         return f"{where}{row['what'] or '—'}（{row['unit']}）{shown['total'].iloc[i]}"
 
     selected = event.selection.rows if event and event.selection else []
-    index = st.selectbox(app.t("metrics.pick"), range(len(totals)), format_func=describe, key="mt_pick")
+    index = st.selectbox(app.t("metrics.pick"), range(len(totals)), format_func=describe, key="mt_pick",
+                         index=None, placeholder=app.t("metrics.click"))
     if selected:
         index = selected[0]
-    row = totals.iloc[index]
-    sentences = app.query("metric_sentences", f, row["what"], row["unit"], group,
-                          str(row[group]) if group else None)
-    st.subheader(app.t("metrics.sentences", label=describe(index)))
-    app.table(sentences, "mt_sentences", article_id=None, approx=None)
-    app.downloads(sentences, app.t("metrics.sentences", label=describe(index)), "mt_sentences")
+    if index is not None:
+        row = totals.iloc[index]
+        sentences = app.query("metric_sentences", f, row["what"], row["unit"], group,
+                              str(row[group]) if group else None)
+        st.subheader(app.t("metrics.sentences", label=describe(index)))
+        app.table(sentences, "mt_sentences", article_id=None, approx=None)
+        app.downloads(sentences, app.t("metrics.sentences", label=describe(index)), "mt_sentences")
 
     st.subheader(app.t("metrics.chart"))
     summed = totals.dropna(subset=["total"])

@@ -116,8 +116,9 @@ def test_metrics_totals_and_click_through(open_app, synthetic_dir, synthetic):
     assert totals.loc[("宣传册", "份"), "total"] == f"{leaflets:,.0f}"
     assert totals.loc[("志愿者", "人"), "total"].startswith("≥ ")
     assert totals.loc[("整改率", "%"), "total"] == "—"
-    first = at.selectbox(key="mt_pick")
-    what, unit = totals.index[first.value]
+    assert not any("sentence" in d.value.columns for d in at.dataframe)  # nothing drilled into yet
+    at.selectbox(key="mt_pick").set_value(0).run()
+    what, unit = totals.index[0]
     sentences = _table(at, "sentence")
     assert len(sentences) == len(metrics.query("what == @what and unit == @unit"))
 
