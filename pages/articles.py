@@ -41,3 +41,4 @@ if app.require_data(f):
                 table = app.label_themes(table)
             if not table.empty:
                 app.table(table, f"ar_{name}")
+                app.downloads(table, f"{titles[ids[index]][:40]}_{name}", f"ar_{name}_dl", filtered=False)

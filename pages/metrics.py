@@ -48,3 +48,4 @@ if app.require_data(f):
     if group:
         labels[group] = app.t(f"metrics.by.{group}")
     st.plotly_chart(charts.ranked_bars(largest, "label", "total", labels, color=group), key="mt_chart")
+    app.downloads(largest.drop(columns=["label"]), app.t("metrics.chart"), "mt_chart")
