@@ -216,3 +216,43 @@ def test_synthetic_fixture_is_consistent(synthetic):
     metrics = synthetic["metrics"]
     assert all(texts[r.article_id][r.start:r.end] == r.span for r in metrics.itertuples())
     assert isinstance(synthetic["articles"], pd.DataFrame)
+
+
+def test_themes_heatmap_follows_district_filter(open_app, synthetic_dir):
+    at = open_app(synthetic_dir, page="themes")
+    assert len(json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]["x"]) == 6
+    at.sidebar.multiselect(key="flt_district").set_value(["西安区", "老城区"]).run()
+    assert sorted(json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]["x"]) == ["老城区", "西安区"]
+
+
+def test_wordcloud_follows_district_filter(open_app, synthetic_dir):
+    at = open_app(synthetic_dir, page="wordcloud")
+    assert {"背街小巷", "创城攻坚"} <= set(_table(at, "term", "count")["term"])
+    at.sidebar.multiselect(key="flt_district").set_value(["金水区"]).run()
+    terms = set(_table(at, "term", "count")["term"])
+    assert "背街小巷" in terms and "创城攻坚" not in terms
+
+
+def test_compare_figures_and_distinguishing_terms(open_app, synthetic_dir, synthetic):
+    articles = synthetic["articles"]
+    at = open_app(synthetic_dir, page="compare")
+    picked = at.multiselect(key="cp_names_district").value
+    assert len(picked) == 2
+    counts = articles["district"].value_counts()
+    shown = [m.value for m in at.metric if m.label == "文章"]
+    assert shown == [str(counts[name]) for name in picked]
+    distinct = _table(at, "term", "count", "z")
+    assert distinct["term"].iloc[0] in {"背街小巷", "老旧楼院", "创城攻坚", "网格员", "文明劝导", "古城风貌"}
+    examples = _table(at, "group", "sentence")
+    assert all(at.selectbox(key="cp_ex_term").value in s for s in examples["sentence"])
+    at.sidebar.multiselect(key="flt_city").set_value(["辽源市"]).run()
+    assert set(at.multiselect(key="cp_names_district").value) <= {"龙山区", "西安区"}
+    assert [m.value for m in at.metric if m.label == "文章"] == [
+        str(counts[name]) for name in at.multiselect(key="cp_names_district").value]
+
+
+def test_articles_follow_filters(open_app, synthetic_dir, synthetic):
+    at = open_app(synthetic_dir, page="articles", params={"city": "洛阳市"})
+    results = _table(at, "article_id", "title", "city")
+    assert set(results["city"]) == {"洛阳市"}
+    assert len(results) == min(200, (synthetic["articles"]["city"] == "洛阳市").sum())
