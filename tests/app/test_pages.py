@@ -256,3 +256,12 @@ def test_articles_follow_filters(open_app, synthetic_dir, synthetic):
     results = _table(at, "article_id", "title", "city")
     assert set(results["city"]) == {"洛阳市"}
     assert len(results) == min(200, (synthetic["articles"]["city"] == "洛阳市").sum())
+
+
+def test_clear_filters_button(open_app, synthetic_dir, synthetic):
+    at = open_app(synthetic_dir, params={"district": "金水区", "from": "2019-05-01", "theme": "party"})
+    assert _metrics(at)["文章"] != str(len(synthetic["articles"]))
+    at.sidebar.button(key="flt_reset").click().run()
+    assert _metrics(at)["文章"] == str(len(synthetic["articles"]))
+    assert at.sidebar.multiselect(key="flt_district").value == []
+    assert dict(at.query_params) == {}
