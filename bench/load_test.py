@@ -10,7 +10,8 @@ What it does, all on the loopback interface and bounded in count and time:
 3. opens N browser contexts in one headless Debian Chromium (Playwright) at the same moment;
    each session loads the overview, then per round picks a filter value in the sidebar
    (waits for the rerun to write it into the URL), downloads a CSV, opens the articles page
-   with the same filter in the URL and downloads an Excel file, checking both files' bytes;
+   with the same filter in the URL and downloads an Excel file, checking both files' bytes,
+   and goes back to an unfiltered overview;
 4. prints errors (browser page errors, Streamlit exception boxes, HTTP >= 400, bad downloads,
    timeouts), latency percentiles per action, and the server's resident memory (RSS, MiB,
    streamlit and its children, sampled every 0.5 s).
@@ -56,6 +57,7 @@ class Stats:
 
     latency: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    empty: int = 0  # filter picks that matched nothing (no download offered): not errors
 
     def time(self, action: str, seconds: float) -> None:
         self.latency.setdefault(action, []).append(seconds)
@@ -186,8 +188,23 @@ def _probe(url: str) -> bool:
     return path.endswith(("/_stcore/health", "/_stcore/host-config")) and path.count("/") > 4
 
 
+async def _download_or_empty(page, label: str, kind: str, where: str, stats: Stats, session: int,
+                             timeout_ms: float) -> None:
+    """Download with the button labelled `label`; a page that says its filter matches nothing
+    (an info box and no button) is counted as an empty result, not an error."""
+    button = page.locator(f'[data-testid="stMain"] [data-testid="stDownloadButton"] button:has-text("{label}")')
+    if await button.count():
+        await download(page, button.first, kind, stats, session, timeout_ms)
+    elif await page.locator('[data-testid="stMain"] [data-testid="stAlert"]').count():
+        stats.empty += 1
+    else:
+        text = (await page.locator('[data-testid="stMain"]').inner_text())[:200]
+        stats.errors.append(f"session {session}: no {label} button on {where}: {text!r}")
+
+
 async def session(browser, base: str, number: int, rounds: int, stats: Stats, timeout_ms: float) -> None:
-    """One user: load, then per round filter, download CSV, open articles, download Excel."""
+    """One user: load, then per round pick a filter, download CSV, open the articles page with
+    the same filter (from the URL) and download Excel, then go back to an unfiltered overview."""
     context = await browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     page.on("pageerror", lambda exc: stats.errors.append(f"session {number}: page error: {exc}"))
@@ -196,13 +213,12 @@ async def session(browser, base: str, number: int, rounds: int, stats: Stats, ti
     try:
         started = time.monotonic()
         await page.goto(f"{base}/overview", timeout=timeout_ms)
-        await page.locator('[data-testid="stDownloadButton"]').first.wait_for(timeout=timeout_ms)
+        await page.locator(RENDERED).first.wait_for(timeout=timeout_ms)
         await idle(page, timeout_ms)
         stats.time("first load", time.monotonic() - started)
         await check_exceptions(page, "overview", stats, number)
         for round_ in range(rounds):
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            selects = sidebar.locator('[data-testid="stMultiSelect"]')
+            selects = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
             target = selects.nth((number + round_) % max(await selects.count(), 1))
             before = page.url
             started = time.monotonic()
@@ -212,14 +228,11 @@ async def session(browser, base: str, number: int, rounds: int, stats: Stats, ti
             await options.nth((number * 7 + round_) % await options.count()).click(timeout=timeout_ms)
             await page.keyboard.press("Escape")
             await page.wait_for_url(lambda url, before=before: url != before, timeout=timeout_ms)
+            await page.locator(RENDERED).first.wait_for(timeout=timeout_ms)
             await idle(page, timeout_ms)
             stats.time("filter rerun", time.monotonic() - started)
             await check_exceptions(page, "overview after filter", stats, number)
-            buttons = page.locator('[data-testid="stDownloadButton"] button')
-            if await buttons.count():
-                await download(page, buttons.first, "csv", stats, number, timeout_ms)
-            else:
-                stats.errors.append(f"session {number}: no download button on the overview")
+            await _download_or_empty(page, "CSV", "csv", "the overview", stats, number, timeout_ms)
             query = page.url.split("?", 1)[1] if "?" in page.url else ""
             started = time.monotonic()
             await page.goto(f"{base}/articles?{query}", timeout=timeout_ms)
@@ -227,14 +240,9 @@ async def session(browser, base: str, number: int, rounds: int, stats: Stats, ti
             await idle(page, timeout_ms)
             stats.time("open articles", time.monotonic() - started)
             await check_exceptions(page, "articles", stats, number)
-            buttons = page.locator('[data-testid="stDownloadButton"] button')
-            if await buttons.count() > 1:
-                await download(page, buttons.nth(1), "xlsx", stats, number, timeout_ms)
-            else:
-                text = (await page.locator('[data-testid="stMain"]').inner_text())[:200]
-                stats.errors.append(f"session {number}: no Excel button on the articles page: {text!r}")
-            await page.goto(f"{base}/overview?{query}", timeout=timeout_ms)
-            await page.locator('[data-testid="stDownloadButton"]').first.wait_for(timeout=timeout_ms)
+            await _download_or_empty(page, "Excel", "xlsx", "the articles page", stats, number, timeout_ms)
+            await page.goto(f"{base}/overview", timeout=timeout_ms)
+            await page.locator(RENDERED).first.wait_for(timeout=timeout_ms)
             await idle(page, timeout_ms)
     except Exception as exc:  # a timeout or a broken page is a result to report, not a crash
         stats.errors.append(f"session {number}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
@@ -315,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     peak = max(sampler.samples, default=idle_rss)
     print(f"server RSS: {idle_rss:.0f} MiB idle, {peak:.0f} MiB peak; server CPU {server_cpu:.1f} s "
           f"({100 * server_cpu / wall:.0f}% of one core over the run)")
+    print(f"filter picks that matched nothing (no download offered): {stats.empty}")
     print(f"errors: {len(stats.errors)}")
     for error in stats.errors[:50]:
         print(f"  {error}")
