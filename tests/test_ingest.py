@@ -60,6 +60,8 @@ def test_supported_encodings_round_trip(text, data, encoding):
     (_random_bytes(65536, 2), "not text: binary data or an unsupported encoding"),
     (bytes(100) + b"abc", "% NUL bytes"),
     ("创文".encode("utf-16-le") * 3 + "ab".encode("utf-16-le"), "UTF-16 needs a byte-order mark"),
+    (PAGE_TEXT.encode("utf-16-le"), "not text: binary data or an unsupported encoding"),  # no BOM
+    (PAGE_TEXT.encode("utf-16-be"), "not text: binary data or an unsupported encoding"),
     (b"\x01\x02\x03\x04 text \x05\x06\x07\x08", "control characters"),
     ("創建文明城市，動員志願者兩百餘人清理街道".encode("big5"), "as GB18030 only"),
     ("Café au lait, crème brûlée".encode("latin-1"), "invalid UTF-8 at byte 3"),
