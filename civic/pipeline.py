@@ -117,7 +117,7 @@ def _month(date: str, page_year: int | None) -> str:
 
 STREAM_BYTES = 32 * 1024 * 1024  # files larger than this are read and parsed in parts
 PART_CHARS = 2_000_000  # characters per part of a big file
-TASK_CHARS = 500_000  # characters of text per parse task (several small files, or one part)
+TASK_BYTES = 1_000_000  # bytes of text per parse task (several small files, or one part)
 CORPUS_TABLES = ("articles", "places")  # tables the corpus-wide step may rewrite
 _STATUS_RANK = {"ok": 0, "warning": 1, "error": 2}
 _TOKENIZER: Tokenizer | None = None
@@ -137,11 +137,17 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Item:
-    """One unit of parsing: a whole file or one part of a big one, with its page metadata."""
+    """One unit of parsing: a file of `raw` (read by the worker) or a part of a big one.
 
-    source: Source
-    meta: dict
-    part: int
+    `source` and `meta` (page metadata) are filled when the reader is not the worker: for the
+    parts of a big file, and for Dask, whose workers need not see the raw folder.
+    """
+
+    raw: Path
+    name: str
+    part: int = 0
+    source: Source | None = None
+    meta: dict | None = None
 
 
 def init_worker() -> None:
@@ -162,15 +168,16 @@ def parse_items(items: list[Item]) -> list[tuple[str, int, str, dict[str, pa.Tab
         init_worker()
     results = []
     for item in items:
-        rows = parse_source(item.source, tokenizer=_TOKENIZER, **item.meta)
+        source = item.source or read_source(item.raw / item.name, item.raw)
+        rows = parse_source(source, tokenizer=_TOKENIZER, **(item.meta or page_metadata(item.raw, item.name)))
         tables = {name: store.arrow(name, table_rows) for name, table_rows in rows.items()}
-        if item.source.offset:
+        if source.offset:
             articles = tables["articles"]
             for column in ("src_start", "src_end"):
-                shifted = pc.add(articles[column], item.source.offset)
+                shifted = pc.add(articles[column], source.offset)
                 articles = articles.set_column(articles.schema.get_field_index(column), column, shifted)
             tables["articles"] = articles
-        results.append((item.source.name, item.part, item.source.sha256, tables))
+        results.append((source.name, item.part, source.sha256, tables))
     return results
 
 
@@ -275,7 +282,7 @@ def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | N
                                 workers=workers or config.workers())
         _corpus_step(gen, previous, affected)
         store.finish(gen)
-        build_rollups(gen)
+        build_rollups(gen, previous)
         _write_sources(gen, files, hashes, version)
         store.commit(out, gen)
     except BaseException:
@@ -306,22 +313,31 @@ def _link_unaffected(previous: Path | None, gen: Path, known: dict[str, dict], a
             store.link_part(previous, gen, name, bucket, parsed=_parsed(name))
 
 
-def _tasks(raw: Path, files: list[SourceFile], tracker: dict) -> Iterator[list[Item]]:
+def _items(raw: Path, file: SourceFile, read: bool) -> Iterator[Item]:
+    """The items of one file: the file itself, or its parts when it is big; read here when `read`."""
+    if file.size > STREAM_BYTES:
+        meta = page_metadata(raw, file.name)
+        for part, source in enumerate(iter_source_parts(file.path, raw, max_chars=PART_CHARS)):
+            yield Item(raw, file.name, part, source, meta)
+    elif read:
+        yield Item(raw, file.name, 0, read_source(file.path, raw), page_metadata(raw, file.name))
+    else:
+        yield Item(raw, file.name)
+
+
+def _tasks(raw: Path, files: list[SourceFile], tracker: dict, read: bool) -> Iterator[list[Item]]:
     """Batches of items in bucket order; `tracker` counts items fed per bucket and holds the
     bucket being fed (-1 before the first file, BUCKETS after the last)."""
-    batch, chars = [], 0
+    batch, size = [], 0
     for file in files:
         tracker["current"] = file.bucket
-        meta = page_metadata(raw, file.name)
-        parts = (iter_source_parts(file.path, raw, max_chars=PART_CHARS) if file.size > STREAM_BYTES
-                 else [read_source(file.path, raw)])
-        for part, source in enumerate(parts):
+        for item in _items(raw, file, read):
             tracker["fed"][file.bucket] = tracker["fed"].get(file.bucket, 0) + 1
-            batch.append(Item(source, meta, part))
-            chars += len(source.text)
-            if chars >= TASK_CHARS:
+            batch.append(item)
+            size += len(item.source.text) * 2 if item.source else file.size
+            if size >= TASK_BYTES:
                 yield batch
-                batch, chars = [], 0
+                batch, size = [], 0
     tracker["current"] = store.BUCKETS
     if batch:
         yield batch
@@ -338,8 +354,9 @@ def _parse_changed(raw: Path, changed: list[SourceFile], gen: Path, previous: Pa
     written: set[int] = set()
     started: set[str] = set()
     if engine == "local":  # starting processes only pays off for a few MB of text
-        workers = min(workers, 1 + sum(f.size for f in changed) // (4 * TASK_CHARS))
-    for batch in engine_run(parse_items, _tasks(raw, changed, tracker), engine=engine, workers=workers,
+        workers = min(workers, 1 + sum(f.size for f in changed) // (2 * TASK_BYTES))
+    tasks = _tasks(raw, changed, tracker, read=engine == "dask")
+    for batch in engine_run(parse_items, tasks, engine=engine, workers=workers,
                             scheduler=scheduler, initializer=init_worker):
         for name, part, sha, tables in batch:
             bucket = store.bucket_of(name)

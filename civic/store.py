@@ -169,9 +169,11 @@ def discard(gen: Path) -> None:
 def write_tables(frames: dict[str, pd.DataFrame], out: Path) -> None:
     """Write whole tables as a new generation (one part each) and swap it in atomically.
 
-    Tables missing from `frames` are written empty. The next `civic build` rebuilds everything,
-    since this generation carries no record of source files.
+    Tables missing from `frames` are written empty; rollups are computed. The next `civic build`
+    rebuilds everything, since this generation carries no record of source files.
     """
+    from civic.rollups import build_rollups
+
     gen = new_generation(out)
     try:
         for name, df in frames.items():
@@ -179,6 +181,7 @@ def write_tables(frames: dict[str, pd.DataFrame], out: Path) -> None:
                                          schema=schema(name), preserve_index=False)
             write_part(gen, name, 0, sort_part(name, table))
         finish(gen)
+        build_rollups(gen)
         commit(out, gen)
     except BaseException:
         discard(gen)

@@ -118,3 +118,12 @@ def test_older_flat_layout_is_replaced(tmp_path):
 def test_bucket_is_stable_and_in_range(source):
     assert 0 <= store.bucket_of(source) < store.BUCKETS
     assert store.bucket_of(source) == store.bucket_of(str(source))
+
+
+def test_written_tables_have_rollups(tmp_path):
+    store.write_tables(frames(), tmp_path)
+    con = store.connect(tmp_path)
+    assert con.execute("SELECT district, street, month, articles FROM rollup_street_month").fetchall() == [
+        ("金水区", "杜岭街道", "2019-11", 1)]
+    assert con.execute("SELECT term, count, rank FROM rollup_district_month_terms").fetchall() == [("志愿者", 2, 1)]
+    assert con.execute("SELECT count(*) FROM rollup_district_month_metric").fetchall() == [(0,)]
