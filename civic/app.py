@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from civic import config, exports, i18n, queries, store
 from civic.filters import Filters
 from civic.themes import theme_labels
 
+_LOG = logging.getLogger(__name__)
 FILTER_KEYS = ("flt_city", "flt_district", "flt_street", "flt_months", "flt_themes")
 
 
@@ -232,7 +234,12 @@ def needs_build() -> bool:
 
 
 def run_build(message: str) -> pd.DataFrame | None:
-    """Build the tables from the raw folder with a progress bar; the build report, or None when busy."""
+    """Build the tables from the raw folder with a progress bar.
+
+    Returns:
+        The build report; None when another build is running or the build failed (the previous
+        tables stay in place, and the page says what happened instead of showing a traceback).
+    """
     from civic.lock import BuildLocked, build_lock
     from civic.pipeline import build
 
@@ -248,6 +255,11 @@ def run_build(message: str) -> pd.DataFrame | None:
     except BuildLocked:
         bar.empty()
         st.warning(t("build.busy"))
+        return None
+    except Exception as failure:  # a parser bug must not take the dashboard down with it
+        _LOG.exception("build of %s into %s failed", raw, out)
+        bar.empty()
+        st.error(t("build.failed", error=f"{type(failure).__name__}: {failure}"))
         return None
     bar.empty()
     st.cache_data.clear()

@@ -48,6 +48,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "build.stale": ("原始文件有更新：正在重建数据表……", "Raw files changed: rebuilding the tables…"),
     "build.progress": ("正在解析 {done}/{total}：{name}", "Parsing {done}/{total}: {name}"),
     "build.done": ("已生成：{files} 个文件，{articles} 篇文章。", "Built: {files} files, {articles} articles."),
+    "build.failed": ("构建失败，仍显示上一次的数据表：{error}。请在终端运行 `python -m civic build` 查看详情。",
+                     "The build failed; the previous tables are still shown: {error}. "
+                     "Run `python -m civic build` in a terminal for details."),
     "build.busy": ("另一个构建正在进行，请稍后再试。", "Another build is running; try again in a moment."),
     "build.no_raw": ("没有原始文件：{raw} 为空。请在「数据」页上传 .txt 文件。",
                      "No raw files: {raw} is empty. Upload .txt files on the Data page."),

@@ -265,3 +265,19 @@ def test_clear_filters_button(open_app, synthetic_dir, synthetic):
     assert _metrics(at)["文章"] == str(len(synthetic["articles"]))
     assert at.sidebar.multiselect(key="flt_district").value == []
     assert dict(at.query_params) == {}
+
+
+def test_failed_build_is_reported_not_raised(open_app, tmp_path, monkeypatch):
+    import civic.pipeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("segmenter exploded")
+
+    monkeypatch.setattr(civic.pipeline, "build", broken)
+    raw = tmp_path / "raw_one"
+    raw.mkdir()
+    (raw / "page.txt").write_text("本报讯 志愿者200余人参加活动。", encoding="utf-8")
+    at = open_app(tmp_path / "never_built", raw=raw)
+    assert not at.exception
+    assert "segmenter exploded" in at.error[0].value
+    assert "还没有数据" in _infos(at)
