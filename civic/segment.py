@@ -24,7 +24,7 @@ Articles are then assembled in reading order:
   name a place is a subheading (kept in the body, `价值引领,筑牢社会文明根基`), or, when it is
   a short slogan between two halves of a broken paragraph, a page decoration (skipped).
 - Text that jumped columns (a run after a slogan, or one opening mid-sentence: `题的活动。`)
-  goes back to the unfinished article it continues (see `_reflow_jumps`).
+  goes back to the unfinished article it continues (see `civic.columns`).
 - A byline closes the article (a byline split over two lines is joined); a paragraph or
   byline printed a second time is recorded in `repeats` and left out of the body.
 - A photo caption with its own credit is an article with `is_caption` true. A numbered caption
@@ -40,7 +40,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from civic.clean import CLOSERS, CONTINUING, ends_paragraph, word_across
+from civic.clean import CLOSERS, ends_paragraph
+from civic.columns import reflow_jumps
 from civic.people import ROLE_WORDS, is_byline
 
 _LEAD = re.compile(
@@ -62,10 +63,8 @@ _PLACE_START = re.compile(
 )
 _UNIT_SUFFIX = "(?:街道办事处|街道|办事处|街办|乡|镇|社区|村|区|县|市|旗)"
 _UNIT_TOKEN = re.compile(rf"^(?![全我本该各辖])[\u4e00-\u9fff]{{2,12}}?{_UNIT_SUFFIX}$")
-_TITLE_UNIT = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?[区县市])?([\u4e00-\u9fff]{2,6}?(?:街道|乡|镇))")
 _UNIT_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:街道|办事处|乡|镇|社区|村)")
 _HEAD_MAX = 64
-_JUMP_REACH = 12  # text jumps to articles at most this many articles away (one page's worth)
 _EXCLAIMING_HEAD_MAX = 30
 _CN_ORDINAL = "[一二三四五六七八九十]+"
 _ENUMERATED = re.compile(rf"^(?:{_CN_ORDINAL}[是、.]|\(?\d{{1,2}}[).、]|\({_CN_ORDINAL}\)|第{_CN_ORDINAL}[,、是])")
@@ -171,7 +170,7 @@ def segment(text: str) -> Page:
     """
     units = _units(text)
     drafts = _assemble(units)
-    _reflow_jumps(drafts)
+    reflow_jumps(drafts)
     _attach_numbered(drafts, [u for u in units if u.kind == "numbered"])
     drafts = _drop_intro([d for d in drafts if d.parts])
     articles = [_article(d, text) for d in drafts]
@@ -356,109 +355,6 @@ def _is_decoration(head: _Unit, unit: _Unit, current: _Draft) -> bool:
     last = current.parts[-1].body_text if current.parts else ""
     first_clause = re.split(r"[,。;:!?、]", unit.body_text, maxsplit=1)[0]
     return not ends_paragraph(last) or len(first_clause) <= 4
-
-
-def _reflow_jumps(drafts: list[_Draft]) -> None:
-    """Give text that jumped columns back to the article it continues.
-
-    A run of paragraphs that follows a decoration slogan, or opens mid-sentence
-    (`环境,并在辖区内...`, `题的活动。`), may continue another article whose text broke off
-    unfinished (`积极绿化美化`). A run opening mid-sentence goes to the unfinished article whose
-    last word it completes (`150` | `余幅`), else to one whose unit it names, else to the latest
-    unfinished one; a run after a decoration that names only another article's unit
-    (`福镇街道由纪工委...` inside the 站前街道 article) goes to that article. Moved paragraphs
-    are listed in the receiving article's `extra` ranges.
-    """
-    units = {id(d): _draft_units(d) for d in drafts}
-    for index, draft in enumerate(drafts):
-        if draft.is_caption:
-            continue
-        nearby = drafts[max(0, index - _JUMP_REACH):index + _JUMP_REACH + 1]
-        jumped = {id(draft.parts[i]) for i in draft.jumps if i < len(draft.parts)}
-        runs = _runs(draft, nearby, units)
-        draft.parts = runs[0]
-        for run in runs[1:]:
-            target = _run_owner(run, draft, nearby, units, after_jump=id(run[0]) in jumped)
-            target.parts += run
-            if target is not draft:
-                target.extra += run
-
-
-def _draft_units(draft: _Draft) -> set[str]:
-    names = set()
-    for line in draft.title:
-        names.update(m.group(1) for m in _TITLE_UNIT.finditer(line.text))
-    return names
-
-
-def _runs(draft: _Draft, nearby: list[_Draft], units: dict[int, set[str]]) -> list[list[_Unit]]:
-    runs: list[list[_Unit]] = [[]]
-    for index, part in enumerate(draft.parts):
-        if index and (index in draft.jumps or _opens_mid_sentence(part.body_text)
-                      or _unfinished_subject(part, draft, nearby, units)):
-            runs.append([])
-        runs[-1].append(part)
-    return runs[:1] + [run for run in runs[1:] if run]
-
-
-def _unfinished_subject(part: _Unit, draft: _Draft, drafts: list[_Draft], units: dict[int, set[str]]) -> bool:
-    """True when a paragraph reads as the continuation of another article that broke off unfinished.
-
-    The paragraph's opening sentences have another article's unit as their subject
-    (`以为民办实事为契机推动“创城”工作。新兴街道对每个社区...` inside the 富国街道 article), the
-    paragraph never names its own article's unit, and that other article, printed before, ends
-    mid-sentence (`...拆除东吉大`): the layout carried its remaining text into a later column.
-    """
-    text = part.body_text
-    if any(u in text for u in units[id(draft)]):
-        return False
-    opening = re.split(r"(?<=。)", text, maxsplit=2)[:2]
-    return any(
-        d is not draft and not d.is_caption and d.parts and d.start < part.start
-        and not ends_paragraph(d.parts[-1].body_text)
-        and any(sentence.lstrip().startswith(u) for u in units[id(d)] for sentence in opening)
-        for d in drafts
-    )
-
-
-def _opens_mid_sentence(text: str, *, after_jump: bool = False) -> bool:
-    """`,大家撸起袖子`, `题的活动。`, `余幅。`; after a decoration also `环境,并在...`.
-
-    A paragraph may open with a short clause (`据了解,`, `目前,`), but not with a sentence of
-    four characters or less; right after a decoration a two-character clause is taken as the
-    tail of a broken sentence too.
-    """
-    if not text:
-        return False
-    first_clause = re.split(r"[,。;:!?、]", text, maxsplit=1)[0]
-    closing = text[len(first_clause):len(first_clause) + 1]
-    return (text[0] in CONTINUING or (len(first_clause) <= 4 and closing == "。")
-            or (after_jump and len(first_clause) <= 2 and closing == ","))
-
-
-def _run_owner(run: list[_Unit], draft: _Draft, drafts: list[_Draft], units: dict[int, set[str]], *,
-               after_jump: bool) -> _Draft:
-    text = "".join(part.body_text for part in run)
-    named = [d for d in drafts if not d.is_caption and any(u in text for u in units[id(d)])]
-    if not _opens_mid_sentence(text, after_jump=after_jump):
-        others = [d for d in named if d is not draft]
-        mentions_own = any(u in text for u in units[id(draft)])
-        if _unfinished_subject(run[0], draft, drafts, units):
-            return next(d for d in others if not ends_paragraph(d.parts[-1].body_text))
-        return others[0] if after_jump and len(others) == 1 and not mentions_own else draft
-    unfinished = [d for d in drafts if not d.is_caption and d.parts and d.start < run[0].start
-                  and not ends_paragraph(d.parts[-1].body_text)]
-    if text[0] in "余多":  # 150 | 余幅: only a number can be continued by 余/多
-        unfinished = [d for d in unfinished if d.parts[-1].body_text[-1:].isdigit()]
-    if not unfinished:
-        return draft
-    for candidate in unfinished:
-        if word_across(candidate.parts[-1].body_text, text):
-            return candidate
-    for candidate in unfinished:
-        if candidate in named:
-            return candidate
-    return unfinished[-1]
 
 
 def _attach_numbered(drafts: list[_Draft], items: list[_Unit]) -> None:

@@ -1,0 +1,129 @@
+"""Repair text the page layout carried into another column: give it back to its article.
+
+A newspaper page breaks an article's text where its column ends and resumes it elsewhere: after
+a slogan set between columns (`...温馨提醒` / `共建文明辽源` / `示标识标牌36块`), mid-sentence at the
+top of a later column (`...拆除东吉大` ... `路、辽河大路沿线`), or inside another article's run of
+paragraphs. Segmentation (`civic.segment`) first reads the page in printed order; `reflow_jumps`
+then splits each article's paragraphs into runs at every place where text may have jumped and
+gives each run to the article it continues, judged by the broken sentence (a word across the
+break, `150` | `余幅`) and by what the run says (the unit it names as its subject).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from civic.clean import CONTINUING, ends_paragraph, word_across
+
+if TYPE_CHECKING:
+    from civic.segment import _Draft, _Unit
+
+_TITLE_UNIT = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?[区县市])?([\u4e00-\u9fff]{2,6}?(?:街道|乡|镇))")
+_JUMP_REACH = 12  # text jumps to articles at most this many articles away (one page's worth)
+
+
+def reflow_jumps(drafts: list[_Draft]) -> None:
+    """Give text that jumped columns back to the article it continues.
+
+    A run of paragraphs that follows a decoration slogan, or opens mid-sentence
+    (`环境,并在辖区内...`, `题的活动。`), may continue another article whose text broke off
+    unfinished (`积极绿化美化`). A run opening mid-sentence goes to the unfinished article whose
+    last word it completes (`150` | `余幅`), else to one whose unit it names, else to the latest
+    unfinished one; a run after a decoration that names only another article's unit
+    (`福镇街道由纪工委...` inside the 站前街道 article) goes to that article; so does a paragraph
+    whose subject is an article that broke off mid-sentence (see `_unfinished_subject`). After
+    such a run, a paragraph naming the article's own unit starts a new run (its own text again).
+    Moved paragraphs are listed in the receiving article's `extra` ranges.
+    """
+    units = {id(d): _draft_units(d) for d in drafts}
+    for index, draft in enumerate(drafts):
+        if draft.is_caption:
+            continue
+        nearby = drafts[max(0, index - _JUMP_REACH):index + _JUMP_REACH + 1]
+        jumped = {id(draft.parts[i]) for i in draft.jumps if i < len(draft.parts)}
+        runs = _runs(draft, nearby, units)
+        draft.parts = runs[0]
+        for run in runs[1:]:
+            target = _run_owner(run, draft, nearby, units, after_jump=id(run[0]) in jumped)
+            target.parts += run
+            if target is not draft:
+                target.extra += run
+
+
+def _draft_units(draft: _Draft) -> set[str]:
+    names = set()
+    for line in draft.title:
+        names.update(m.group(1) for m in _TITLE_UNIT.finditer(line.text))
+    return names
+
+
+def _runs(draft: _Draft, nearby: list[_Draft], units: dict[int, set[str]]) -> list[list[_Unit]]:
+    runs: list[list[_Unit]] = [[]]
+    for index, part in enumerate(draft.parts):
+        returns = len(runs) > 1 and any(u in part.body_text for u in units[id(draft)])  # back to its own unit
+        if index and (index in draft.jumps or _opens_mid_sentence(part.body_text) or returns
+                      or _unfinished_subject(part, draft, nearby, units)):
+            runs.append([])
+        runs[-1].append(part)
+    return runs[:1] + [run for run in runs[1:] if run]
+
+
+def _unfinished_subject(part: _Unit, draft: _Draft, drafts: list[_Draft], units: dict[int, set[str]]) -> bool:
+    """True when a paragraph reads as the continuation of another article that broke off unfinished.
+
+    The paragraph's opening sentences have another article's unit as their subject
+    (`以为民办实事为契机推动“创城”工作。新兴街道对每个社区...` inside the 富国街道 article), the
+    paragraph never names its own article's unit, and that other article, printed before, ends
+    mid-sentence (`...拆除东吉大`): the layout carried its remaining text into a later column.
+    """
+    text = part.body_text
+    if any(u in text for u in units[id(draft)]):
+        return False
+    opening = re.split(r"(?<=。)", text, maxsplit=2)[:2]
+    return any(
+        d is not draft and not d.is_caption and d.parts and d.start < part.start
+        and not ends_paragraph(d.parts[-1].body_text)
+        and any(sentence.lstrip().startswith(u) for u in units[id(d)] for sentence in opening)
+        for d in drafts
+    )
+
+
+def _opens_mid_sentence(text: str, *, after_jump: bool = False) -> bool:
+    """`,大家撸起袖子`, `题的活动。`, `余幅。`; after a decoration also `环境,并在...`.
+
+    A paragraph may open with a short clause (`据了解,`, `目前,`), but not with a sentence of
+    four characters or less; right after a decoration a two-character clause is taken as the
+    tail of a broken sentence too.
+    """
+    if not text:
+        return False
+    first_clause = re.split(r"[,。;:!?、]", text, maxsplit=1)[0]
+    closing = text[len(first_clause):len(first_clause) + 1]
+    return (text[0] in CONTINUING or (len(first_clause) <= 4 and closing == "。")
+            or (after_jump and len(first_clause) <= 2 and closing == ","))
+
+
+def _run_owner(run: list[_Unit], draft: _Draft, drafts: list[_Draft], units: dict[int, set[str]], *,
+               after_jump: bool) -> _Draft:
+    text = "".join(part.body_text for part in run)
+    named = [d for d in drafts if not d.is_caption and any(u in text for u in units[id(d)])]
+    if not _opens_mid_sentence(text, after_jump=after_jump):
+        others = [d for d in named if d is not draft]
+        mentions_own = any(u in text for u in units[id(draft)])
+        if _unfinished_subject(run[0], draft, drafts, units):
+            return next(d for d in others if not ends_paragraph(d.parts[-1].body_text))
+        return others[0] if after_jump and len(others) == 1 and not mentions_own else draft
+    unfinished = [d for d in drafts if not d.is_caption and d.parts and d.start < run[0].start
+                  and not ends_paragraph(d.parts[-1].body_text)]
+    if text[0] in "余多":  # 150 | 余幅: only a number can be continued by 余/多
+        unfinished = [d for d in unfinished if d.parts[-1].body_text[-1:].isdigit()]
+    if not unfinished:
+        return draft
+    for candidate in unfinished:
+        if word_across(candidate.parts[-1].body_text, text):
+            return candidate
+    for candidate in unfinished:
+        if candidate in named:
+            return candidate
+    return unfinished[-1]
