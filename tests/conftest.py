@@ -125,19 +125,19 @@ def synthetic() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="session")
 def synthetic_dir(tmp_path_factory, synthetic) -> Path:
     """A processed folder holding the synthetic tables and their rollups, as a build leaves it."""
-    from civic.rollups import build_rollups
-
     out = tmp_path_factory.mktemp("synthetic_processed")
     store.write_tables(synthetic, out)
-    build_rollups(store.current(out))
     return out
 
 
 @pytest.fixture(scope="session")
 def synthetic_dir_without_rollups(tmp_path_factory, synthetic) -> Path:
-    """The synthetic tables alone, so queries must answer from the full tables."""
+    """The synthetic tables alone (rollups removed), so queries must answer from the full tables."""
+    import shutil
+
     out = tmp_path_factory.mktemp("synthetic_plain")
     store.write_tables(synthetic, out)
+    shutil.rmtree(store.current(out) / "rollups")
     return out
 
 
