@@ -40,7 +40,7 @@ def ranked_bars(df: pd.DataFrame, category: str, value: str, labels: Mapping[str
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=ordered[category].tolist())
     fig.update_traces(textangle=0, textposition="outside", cliponaxis=False)
     if percent:
-        fig.update_xaxes(tickformat=".0%", range=[0, 1])
+        fig.update_xaxes(tickformat=".0%", range=[0, 1.12], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1])  # room for 100%
     return _style(fig, max(260, 24 * ordered[category].nunique() + 80))
 
 
