@@ -296,14 +296,14 @@ def metric_sentences(con, f: Filters, what: str, unit: str, by: Level | Literal[
                      value: str | None = None, limit: int = 500) -> pd.DataFrame:
     """The metrics a total sums, with their sentences: the click-through from `metric_totals`.
 
-    Columns: article_id, title, date, street, district, span, value, unit, approx, sentence.
+    Columns: span, value, unit, sentence, title, date, street, district, article_id, approx.
     `by`/`value` restrict to one row of a grouped total (e.g. by="district", value="金水区").
     """
     prefix, params = _filtered(f, "a.article_id, a.title, a.date, a.street, a.district, a.city, a.month")
     extra = f"AND fa.{by} = ? " if by and value is not None else ""
     sql = f"""{prefix}
-    SELECT fa.article_id, fa.title, fa.date, fa.street, fa.district, m.span, m.value, m.unit, m.approx,
-           m.sentence
+    SELECT m.span, m.value, m.unit, m.sentence, fa.title, fa.date, fa.street, fa.district, fa.article_id,
+           m.approx
     FROM metrics m JOIN fa USING (article_id)
     WHERE m.what = ? AND m.unit = ? {extra}
     ORDER BY m.value DESC, fa.date, fa.article_id, m.start LIMIT ?"""

@@ -138,6 +138,11 @@ def test_every_page_loads_renders_chinese_and_is_screenshotted(sample_server, pa
         assert page.locator('[data-testid="stException"]').count() == 0, url_path
         assert page.locator("h1").first.inner_text().strip() == title
         assert "筛选" in page.locator('[data-testid="stSidebar"]').inner_text()
+        if url_path == "metrics":  # click through from the largest total to its sentences
+            page.locator('[data-testid="stSelectbox"]').filter(has_text="或选择一项合计").click()
+            page.get_by_role("option").first.click()
+            _settle(page)
+            assert "的来源句子" in page.locator('[data-testid="stMain"]').inner_text()
         _screenshot(page, SCREENSHOTS / f"{url_path}.png")
 
 
