@@ -12,6 +12,7 @@ import calendar
 import io
 import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from civic.filters import Filters
 from civic.themes import theme_labels
 
 _LOG = logging.getLogger(__name__)
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
 FILTER_KEYS = ("flt_city", "flt_district", "flt_street", "flt_months", "flt_themes")
 
 
@@ -71,8 +73,13 @@ def lang() -> str:
 
 
 def t(key: str, **values: object) -> str:
-    """`civic.i18n.t` in the user's language."""
+    """`civic.i18n.t` in the user's language (values as given: wrap corpus text in `literal` for Markdown)."""
     return i18n.t(key, lang(), **values)
+
+
+def literal(value: object) -> str:
+    """`value` as text that Streamlit's Markdown shows character for character (`[x](y)`, `**`, `<b>`)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(value))
 
 
 def theme_label(theme_id: str) -> str:
@@ -259,7 +266,7 @@ def run_build(message: str) -> pd.DataFrame | None:
     except Exception as failure:  # a parser bug must not take the dashboard down with it
         _LOG.exception("build of %s into %s failed", raw, out)
         bar.empty()
-        st.error(t("build.failed", error=f"{type(failure).__name__}: {failure}"))
+        st.error(t("build.failed", error=literal(f"{type(failure).__name__}: {failure}")))
         return None
     bar.empty()
     st.cache_data.clear()

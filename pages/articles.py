@@ -9,7 +9,7 @@ if app.require_data(f):
     needle = st.text_input(app.t("articles.search"), key="ar_search", placeholder="志愿者").strip()
     results = (app.query("search_articles", f, needle) if needle else app.query("article_list", f, limit=200))
     if results.empty:
-        st.info(app.t("articles.none", needle=needle))
+        st.info(app.t("articles.none", needle=app.literal(needle)))
         st.stop()
     hits = int(results["hits"].iloc[0]) if "hits" in results else int(app.query("headline", f)["articles"].iloc[0])
     st.caption(app.t("articles.results", hits=f"{hits:,}", shown=len(results)) + " · " + app.t("articles.click"))
@@ -29,7 +29,7 @@ if app.require_data(f):
     text_col, facts_col = st.columns([3, 2])
     with text_col:
         st.html(f"<h3>{reader.to_html(article['title'], [], kinds)}</h3>")
-        st.caption(" · ".join(str(v) for v in (article["date"], article["street"], article["district"],
+        st.caption(" · ".join(app.literal(v) for v in (article["date"], article["street"], article["district"],
                                                 article["city"], article["source"]) if v))
         st.html(reader.legend_html(kinds))
         st.html(reader.to_html(article["text"], reader.marks(article["text"], detail), kinds))

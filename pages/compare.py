@@ -26,7 +26,7 @@ if app.require_data(f):
     st.subheader(app.t("compare.headline"), help=app.t("overview.approx_help"))
     for column, name in zip(st.columns(len(picked)), picked, strict=True):
         row = head.loc[name] if name in head.index else None
-        column.markdown(f"#### {name}")
+        column.markdown(f"#### {app.literal(name)}")
         if row is None:
             column.info(app.t("empty.filter"))
             continue
@@ -62,7 +62,7 @@ if app.require_data(f):
         for column, name in zip(st.columns(len(picked)), picked, strict=True):
             part = frame[frame["group"] == name].drop(columns=["group"])
             with column:
-                st.markdown(f"**{name}**")
+                st.markdown(f"**{app.literal(name)}**")
                 if key_ == "cp_clouds":
                     if font is None:
                         st.warning(app.t("cloud.no_font", detail=cloud.INSTALL_HINT))

@@ -18,9 +18,9 @@ if submitted:
         st.success(app.t("data.saved", n=len(saved)))
     for r in results:
         if r.status == "rejected":
-            st.warning(app.t("data.rejected", name=r.name, reason=r.reason))
+            st.warning(app.t("data.rejected", name=app.literal(r.name), reason=app.literal(r.reason)))
         elif r.status == "duplicate":
-            st.info(app.t("data.duplicate", name=r.name, stored=r.stored))
+            st.info(app.t("data.duplicate", name=app.literal(r.name), stored=app.literal(r.stored)))
     report = app.run_build(app.t("build.stale"))
     if report is not None:
         st.success(app.t("build.done", files=len(report), articles=int(report["articles"].sum())))

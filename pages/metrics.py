@@ -37,7 +37,7 @@ if app.require_data(f):
         row = totals.iloc[index]
         sentences = app.query("metric_sentences", f, row["what"], row["unit"], group,
                               str(row[group]) if group else None)
-        st.subheader(app.t("metrics.sentences", label=describe(index)))
+        st.subheader(app.t("metrics.sentences", label=app.literal(describe(index))))
         app.table(sentences, "mt_sentences", article_id=None, approx=None)
         app.downloads(sentences, app.t("metrics.sentences", label=describe(index)), "mt_sentences")
 

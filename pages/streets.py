@@ -44,7 +44,7 @@ if app.require_data(f):
     choices = [f"{s}｜{d}" for s, d in zip(ranked["street"], ranked["district"], strict=True)]
     picked = st.selectbox(app.t("streets.pick"), choices, key="st_pick")
     street, district = picked.split("｜")
-    st.subheader(app.t("streets.articles", street=street))
+    st.subheader(app.t("streets.articles", street=app.literal(street)))
     listing = app.query("article_list", f, street=street, district=district)
     app.table(listing, "st_articles", article_id=None)
     app.downloads(listing, app.t("streets.articles", street=street), "st_articles")
