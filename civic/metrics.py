@@ -126,7 +126,8 @@ _CN = f"[{CHINESE_NUMERAL_CHARS}]"
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _METRIC_RE = re.compile(
     r"(?P<pre>大约|将近|接近|超过|不足|不到|约|近|逾|超|上)?"
-    rf"(?:百分之(?P<pct>{NUMBER_PATTERN})|(?P<num>{NUMBER_PATTERN})(?P<mid>余|多|来|几)?(?P<mult>[万千亿]?)"
+    rf"(?:百分之(?P<pct>{NUMBER_PATTERN})|(?P<num>{NUMBER_PATTERN})(?:\n{{1,2}}(?=余|多))?(?P<mid>余|多|来|几)?"
+    r"(?P<mult>[万千亿]?)"
     r"[ \t\u3000\n]{0,3}"
     rf"(?P<unit>{_UNIT_ALTERNATION}))"
     r"(?P<post>左右|以上|以下|以内|上下|开外|有余)?"

@@ -3,7 +3,8 @@
 import pytest
 
 from civic.clean import clean
-from civic.columns import _opens_mid_sentence
+from civic.columns import _may_continue, _opens_mid_sentence
+from civic.metrics import extract_metrics
 from civic.segment import segment
 
 
@@ -40,3 +41,33 @@ def test_paragraph_whose_subject_broke_off_returns_to_its_article():
     assert chundu.extra  # printed outside its own span
     assert "春都路" not in lixin.body
     assert lixin.body.endswith("活动中,丽新路街道志愿者还为商户讲解了门前三包要求。")
+
+
+# 济南, as segment receives it when the cleaner keeps column breaks: the first article breaks off at
+# `拆除经十大`, the second at `展板120`; the foot of the second column holds the rest of both.
+TWO_BROKEN_COLUMNS = "\n\n".join([
+    "燕山街道 开展户外广告专项整治",
+    "本报讯 今年以来,燕山街道共拆除违法广告牌45处,拆除经十大",
+    "姚家街道 文明宣传全覆盖",
+    "本报讯 姚家街道在辖区主干道设置宣传展板120",
+    "路、历山路沿线破损广告牌32个。燕山街道还对沿街门头进行了规范。",
+    "余块,入户发放倡议书3000份。",
+])
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ("宣传板150", "余幅。", True),
+    ("宣传板150", "平方米的墙面", True),  # a unit of measure
+    ("宣传板150", "环境,并在辖区内", False),  # a number is not continued by a word
+    ("积极绿化美化", "余幅。", False),  # only a number is continued by 余
+    ("积极绿化美化", "环境,并在辖区内", True),
+])
+def test_may_continue(before, after, expected):
+    assert _may_continue(before, after) is expected
+
+
+def test_list_item_tail_completes_the_word_cut_at_a_column_foot():
+    yanshan, yaojia = segment(TWO_BROKEN_COLUMNS).articles
+    assert yanshan.body.endswith("拆除经十大\n路、历山路沿线破损广告牌32个。燕山街道还对沿街门头进行了规范。")
+    assert yaojia.body == "姚家街道在辖区主干道设置宣传展板120\n余块,入户发放倡议书3000份。"
+    assert [m.span for m in extract_metrics(yaojia.body)] == ["120\n余块", "3000份"]

@@ -250,6 +250,10 @@ def test_span_broken_by_a_line_break_keeps_its_printed_form() -> None:
     [metric] = extract_metrics(text)
     assert (metric.span, metric.value, metric.unit, text[metric.start:metric.end]) == (
         "31.13\n\n平方公里", 31.13, "平方公里", "31.13\n\n平方公里")
+    # a column cut between the number and 余 (003: 宣传板150 | 余幅), once the layout is repaired
+    [metric] = extract_metrics("直挂宣传板150\n余幅。社区上门入户宣传")
+    assert (metric.span, metric.value, metric.unit, metric.approx, metric.what) == (
+        "150\n余幅", 150.0, "幅", True, "宣传板")
 
 
 @pytest.mark.parametrize(
