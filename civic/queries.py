@@ -235,31 +235,35 @@ def build_report(con, problems_only: bool = False) -> pd.DataFrame:
     return _df(con, f"SELECT * FROM build_report WHERE {condition} ORDER BY status <> 'error', source", [])
 
 
-def _top_street_articles(con, f: Filters, limit: int) -> tuple[str, list]:
-    """`WITH fa AS (...)`: the filtered articles of the `limit` streets with most articles.
+def _top_street_articles(con, f: Filters, limit: int) -> tuple[str, list, list]:
+    """`WITH fa AS (...)`: the filtered articles on the `limit` streets with most articles, its
+    parameters, and the parameter of `_TOP_KEY`, which keeps only those streets' groups (a street
+    name can repeat in other districts).
 
-    The streets come from `top_streets` (a rollup when it can), so the joins below only touch
-    the articles of the streets shown, not the whole corpus.
+    The streets come from `top_streets` (a rollup when it can), so the joins touch only the
+    articles of the streets shown, not the whole corpus.
     """
     top = top_streets(con, f, limit)
     condition, params = where(f)
+    columns = "a.article_id, a.street, a.district, a.city"
     if top.empty:
-        return "WITH fa AS (SELECT a.article_id, a.street, a.district, a.city FROM articles a WHERE FALSE)", []
+        return f"WITH fa AS (SELECT {columns} FROM articles a WHERE FALSE)", [], [[]]
     streets, args = _in("a.street", tuple(top["street"].unique()))
     keys = ["\x1f".join(row) for row in top[["city", "district", "street"]].itertuples(index=False)]
-    return (f"WITH fa AS (SELECT a.article_id, a.street, a.district, a.city FROM articles a WHERE {condition} "
-            f"AND {streets} AND list_contains(?, concat_ws('\x1f', a.city, a.district, a.street)))",
-            params + args + [keys])
+    return f"WITH fa AS (SELECT {columns} FROM articles a WHERE {condition} AND {streets})", params + args, [keys]
+
+
+_TOP_KEY = "list_contains(?, concat_ws('\x1f', fa.city, fa.district, fa.street))"
 
 
 def street_theme_counts(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     """Columns street, district, theme, articles for the `limit` streets with most articles."""
-    prefix, params = _top_street_articles(con, f, limit)
+    prefix, params, key = _top_street_articles(con, f, limit)
     sql = f"""{prefix}
     SELECT fa.street, fa.district, t.theme, count(DISTINCT fa.article_id) AS articles
     FROM fa JOIN themes t USING (article_id)
-    GROUP BY ALL ORDER BY fa.street, articles DESC"""
-    return _df(con, sql, params)
+    GROUP BY fa.street, fa.district, fa.city, t.theme HAVING {_TOP_KEY} ORDER BY fa.street, articles DESC"""
+    return _df(con, sql, params + key)
 
 
 def metric_totals(con, f: Filters, by: Level | Literal["month"] | None = None) -> pd.DataFrame:
@@ -314,20 +318,22 @@ def metric_sentences(con, f: Filters, what: str, unit: str, by: Level | Literal[
 def street_metric_totals(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     """People mobilised and items handled on the `limit` streets with most articles, most people first.
 
-    Columns: street, district, people, people_approx, items, items_approx, articles (with metrics).
+    Columns: street, district, people, people_approx, items, items_approx, articles (with such figures).
     """
-    prefix, params = _top_street_articles(con, f, limit)
-    sql = f"""{prefix}
+    prefix, params, key = _top_street_articles(con, f, limit)
+    sql = f"""{prefix},
+    m AS (SELECT article_id, value, approx, list_contains(?, unit) AS is_people FROM metrics
+          WHERE list_contains(?, unit) OR list_contains(?, unit))
     SELECT fa.street, fa.district,
-           coalesce(sum(m.value) FILTER (WHERE list_contains(?, m.unit)), 0) AS people,
-           coalesce(bool_or(m.approx) FILTER (WHERE list_contains(?, m.unit)), false) AS people_approx,
-           coalesce(sum(m.value) FILTER (WHERE list_contains(?, m.unit)), 0) AS items,
-           coalesce(bool_or(m.approx) FILTER (WHERE list_contains(?, m.unit)), false) AS items_approx,
+           coalesce(sum(m.value) FILTER (WHERE m.is_people), 0) AS people,
+           coalesce(bool_or(m.approx) FILTER (WHERE m.is_people), false) AS people_approx,
+           coalesce(sum(m.value) FILTER (WHERE NOT m.is_people), 0) AS items,
+           coalesce(bool_or(m.approx) FILTER (WHERE NOT m.is_people), false) AS items_approx,
            count(DISTINCT fa.article_id) AS articles
-    FROM fa JOIN metrics m USING (article_id) WHERE fa.street <> ''
-    GROUP BY fa.street, fa.district, fa.city ORDER BY people DESC, items DESC, fa.street LIMIT ?"""
-    units = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS), list(ITEM_UNITS)]
-    return _df(con, sql, params + units + [limit])
+    FROM fa JOIN m USING (article_id)
+    GROUP BY fa.street, fa.district, fa.city HAVING {_TOP_KEY} ORDER BY people DESC, items DESC, fa.street LIMIT ?"""
+    units = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS)]
+    return _df(con, sql, params + units + key + [limit])
 
 
 def article_list(con, f: Filters, street: str | None = None, district: str | None = None,
