@@ -313,8 +313,12 @@ def table(df: pd.DataFrame, key: str, **extra: Any) -> None:
     st.dataframe(df, hide_index=True, key=key, column_config=column_labels(df, **extra))
 
 
+EXCEL_MAX_ROWS = 1_048_575
+"""Data rows an .xlsx sheet holds (1,048,576 rows less the header)."""
+
+
 def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: str, *,
-              filtered: bool = True) -> None:
+              filtered: bool = True, rows: int | None = None) -> None:
     """CSV (UTF-8 with BOM) and .xlsx buttons, named `civic_<what>_<filter>.csv|.xlsx`.
 
     Args:
@@ -322,6 +326,7 @@ def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: s
         what: what the data is, in the user's language (goes into the file name).
         key: widget key prefix, unique on the page.
         filtered: False for data the filters do not apply to (their values stay out of the name).
+        rows: the row count when `data` is a function; over `EXCEL_MAX_ROWS` the .xlsx button is off.
 
     The bytes are made only when a button is clicked.
     """
@@ -331,7 +336,9 @@ def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: s
     row.download_button(t("download.csv"), data=lambda: exports.to_csv_bytes(make()),
                         file_name=exports.download_name(what, parts, "csv"),
                         mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    too_big = (rows if rows is not None else len(data) if not callable(data) else 0) > EXCEL_MAX_ROWS
     row.download_button(t("download.xlsx"), data=lambda: exports.to_xlsx_bytes(make(), what[:31]),
+                        disabled=too_big, help=t("download.too_big") if too_big else None,
                         file_name=exports.download_name(what, parts, "xlsx"), key=f"{key}_xlsx", on_click="ignore",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         icon=":material/table:")

@@ -57,6 +57,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # downloads
     "download.csv": ("下载 CSV", "Download CSV"),
     "download.xlsx": ("下载 Excel", "Download Excel"),
+    "download.too_big": ("行数超过 Excel 上限（1,048,576 行），请下载 CSV。",
+                         "More rows than Excel holds (1,048,576): download the CSV."),
     # overview
     "overview.articles": ("文章", "Articles"),
     "overview.streets": ("街道/乡镇", "Streets"),

@@ -41,7 +41,7 @@ for name in TABLES:
     left, right = st.columns([1, 3])
     left.markdown(f"**{name}** · {app.t('data.rows', rows=f'{rows:,}')}")
     with right:
-        app.downloads(app.uncached("whole_table", name), name, f"dt_{name}", filtered=False)
+        app.downloads(app.uncached("whole_table", name), name, f"dt_{name}", filtered=False, rows=rows)
 
 st.subheader(app.t("data.dictionary"))
 dictionary = pd.DataFrame([{"table": table.name, "column": column.name, "type": column.dtype, "meaning": column.doc}

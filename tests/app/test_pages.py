@@ -173,8 +173,20 @@ def test_data_page_report_and_dictionary(open_app, synthetic_dir, synthetic):
     at = open_app(synthetic_dir, page="data")
     assert len(_table(at, "source", "status", "encoding")) == len(synthetic["build_report"])
     assert len(_table(at, "table", "column", "meaning")) == sum(len(t.columns) for t in TABLES.values())
-    labels = [b.label for b in at.get("download_button")] if at.get("download_button") else []
-    assert labels.count("下载 CSV") >= len(TABLES) + 2 or not labels
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons].count("下载 CSV") == len(TABLES) + 2  # report, tables, dictionary
+    assert not any(b.proto.disabled for b in buttons)
+
+
+def test_tables_too_big_for_excel_offer_csv_only(open_app, synthetic_dir, synthetic, monkeypatch):
+    import civic.app
+
+    monkeypatch.setattr(civic.app, "EXCEL_MAX_ROWS", len(synthetic["metrics"]))
+    at = open_app(synthetic_dir, page="data")
+    disabled = {b.proto.label for b in at.get("download_button") if b.proto.disabled}
+    assert disabled == {"下载 Excel"}
+    too_big = [b for b in at.get("download_button") if b.proto.disabled]
+    assert len(too_big) == sum(len(df) > len(synthetic["metrics"]) for df in synthetic.values())
 
 
 def test_empty_states(open_app, synthetic_dir, tmp_path):
