@@ -23,6 +23,7 @@ from typing import Literal
 import pandas as pd
 
 from civic.filters import Filters
+from civic.schema import TABLES
 
 Level = Literal["city", "district", "street"]
 Period = Literal["month", "year"]
@@ -441,8 +442,6 @@ def article_detail(con, article_id: str) -> dict[str, pd.DataFrame]:
 
 def whole_table(con, name: str) -> pd.DataFrame:
     """A whole built table, for download only (never cached); `name` must be a known table."""
-    from civic.schema import TABLES
-
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; tables are: {', '.join(TABLES)}")
     return _df(con, f"SELECT * FROM {name}", [])
@@ -450,8 +449,6 @@ def whole_table(con, name: str) -> pd.DataFrame:
 
 def table_sizes(con) -> pd.DataFrame:
     """Columns table, rows: the row count of every built table."""
-    from civic.schema import TABLES
-
     names = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
     rows = [(name, con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]) for name in TABLES if name in names]
     return pd.DataFrame(rows, columns=["table", "rows"])
