@@ -111,6 +111,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # word cloud
     "cloud.words": ("词数", "Number of words"),
     "cloud.exclude": ("排除词（用空格或逗号分隔）", "Excluded words (separated by spaces or commas)"),
+    "cloud.example": ("例如：街道 社区", "e.g. 街道 社区"),
     "cloud.top_terms": ("高频词", "Top terms"),
     "cloud.no_font": ("找不到中文字体，无法绘制词云。{detail}",
                       "No Chinese font found, so no word cloud. {detail}"),
@@ -132,6 +133,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "articles.results": ("找到 {hits} 篇，显示前 {shown} 篇", "{hits} found, first {shown} shown"),
     "articles.none": ("没有找到包含「{needle}」的文章。换一个词，或放宽筛选。",
                       "No article contains “{needle}”. Try another word or widen the filters."),
+    "articles.example": ("例如：志愿者", "e.g. 志愿者"),
     "articles.pick": ("阅读文章", "Read article"),
     "articles.legend": ("高亮：街道/地点、日期、人物、工作量、主题关键词",
                         "Highlighted: places, date, people, metrics, theme keywords"),

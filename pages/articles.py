@@ -6,7 +6,7 @@ from civic import app, reader
 
 f = app.page_setup()
 if app.require_data(f):
-    needle = st.text_input(app.t("articles.search"), key="ar_search", placeholder="志愿者").strip()
+    needle = st.text_input(app.t("articles.search"), key="ar_search", placeholder=app.t("articles.example")).strip()
     results = (app.query("search_articles", f, needle) if needle else app.query("article_list", f, limit=200))
     if results.empty:
         st.info(app.t("articles.none", needle=app.literal(needle)))

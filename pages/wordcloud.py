@@ -10,7 +10,7 @@ f = app.page_setup()
 if app.require_data(f):
     left, right = st.columns([1, 2])
     words = left.slider(app.t("cloud.words"), 20, 300, 100, step=10, key="wc_words")
-    typed = right.text_input(app.t("cloud.exclude"), key="wc_exclude", placeholder="街道 社区")
+    typed = right.text_input(app.t("cloud.exclude"), key="wc_exclude", placeholder=app.t("cloud.example"))
     exclude = tuple(sorted({w for w in re.split(r"[\s,，、;；]+", typed) if w}))
     terms = app.query("term_frequencies", f, words, exclude)
     if terms.empty:
