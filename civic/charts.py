@@ -34,7 +34,7 @@ def time_bars(df: pd.DataFrame, x: str, y: str, labels: Mapping[str, str]) -> go
 def ranked_bars(df: pd.DataFrame, category: str, value: str, labels: Mapping[str, str],
                 color: str | None = None, percent: bool = False) -> go.Figure:
     """Horizontal bars, largest on top; `color` colours bars by another column (e.g. district)."""
-    ordered = df.sort_values(value, ascending=True)
+    ordered = df.iloc[::-1].sort_values(value, kind="stable")  # ties keep the frame's order, first on top
     fig = px.bar(ordered, x=value, y=category, color=color, orientation="h", labels=dict(labels),
                  text_auto=".0%" if percent else True)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=ordered[category].tolist())

@@ -27,6 +27,12 @@ def test_ranked_bars_put_the_largest_on_top_and_colour_by_district():
     assert {t.name for t in fig.data} == {"金水区", "龙山区"}
 
 
+def test_ranked_bars_keep_the_order_of_ties():
+    df = pd.DataFrame({"street": ["福华街街道", "解放路街道", "大学路街道"], "articles": [2, 2, 1]})
+    fig = charts.ranked_bars(df, "street", "articles", LABELS)
+    assert list(fig.layout.yaxis.categoryarray) == ["大学路街道", "解放路街道", "福华街街道"]  # last is on top
+
+
 def test_percent_charts_format_shares():
     df = pd.DataFrame({"measure": ["有街道", "有日期"], "share": [0.5, 0.25]})
     fig = charts.ranked_bars(df, "measure", "share", LABELS, percent=True)
