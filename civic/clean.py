@@ -154,6 +154,9 @@ def _headline_like(block: str) -> bool:
     return len(block) <= 30 and not any(mark in block for mark in TERMINAL) and block[0] not in CONTINUING
 
 
+NUMBER_TAILS = "余多万千百亿%.几来"
+
+
 def should_join(before: str, after: str) -> bool:
     """Decide whether two blocks are one sentence broken across columns.
 
@@ -176,6 +179,8 @@ def should_join(before: str, after: str) -> bool:
         return False
     if after[0] in CONTINUING:
         return True
+    if before[-1].isdigit() and not continues_number(after):
+        return False  # 宣传板150 | 路、辽河大路: a printed figure goes on with its unit, not with other text
     tail = re.split(r"[。!?]", before)[-1].lstrip()  # a byline glued after the last sentence
     if (any(_BYLINE.match(part) or _CAPTION_NUMBER.match(part) for part in (before, tail, after))
             or _LEAD.match(after)):
@@ -185,6 +190,13 @@ def should_join(before: str, after: str) -> bool:
     if _body_like(before):
         return not _headline_like(after)
     return "," in before and (word_across(before, after) or _short_first_sentence(after))
+
+
+def continues_number(block: str) -> bool:
+    """True when `block` can carry on a number cut at a line end: 150|余幅, 3|万份, 45|处."""
+    from civic.metrics import UNITS
+
+    return block[0].isdigit() or block[0] in NUMBER_TAILS or any(block.startswith(unit) for unit in UNITS)
 
 
 def _short_first_sentence(block: str) -> bool:

@@ -74,6 +74,11 @@ def test_characters_and_spaces(raw, expected):
         # a hard-wrapped web article (single newlines) is re-joined too
         ("此次行动开展前期,社区组织党员志愿者和工作人员全面排查小区违章建筑,登记造\n册,通过宣传展板广泛宣传。",
          "此次行动开展前期,社区组织党员志愿者和工作人员全面排查小区违章建筑,登记造册,通过宣传展板广泛宣传。"),
+        # a figure cut from its unit at a column end
+        ("分发宣传资料400余份,直挂宣传板150\n\n余幅。社区上门入户宣传的入户率达到100%。",
+         "分发宣传资料400余份,直挂宣传板150余幅。社区上门入户宣传的入户率达到100%。"),
+        ("今年以来,街道组织干部职工,累计清理垃圾3\n\n万余吨,拆除违建45处。",
+         "今年以来,街道组织干部职工,累计清理垃圾3万余吨,拆除违建45处。"),
         # Latin words keep a space when re-joined
         ("利用辖区广告屏和宣传栏,滚动播放标语,使用 LED\nscreen 宣传。",
          "利用辖区广告屏和宣传栏,滚动播放标语,使用 LED screen 宣传。"),
@@ -105,6 +110,9 @@ def test_broken_sentences_are_rejoined(raw, expected):
         ("做到“严防死守”。", "记者 景静"),
         # running text interrupted by a slogan printed between columns
         ("今年,向阳街道新增公益广告牌165块,温馨提醒", "共建文明辽源"),
+        # a figure is never continued by text that is not its unit: that text jumped columns
+        ("进一步增加各小区公益广告的数量,直挂社会主义核心价值观宣传板150",
+         "路、辽河大路沿线挂框39个,拆除违法广告牌6个。"),
         # numbered captions
         ("1 向阳街道工作人员开展宣传活动,引导辖区居民树立新风", "2 福镇街道组织相关部门人员走访。"),
     ],
