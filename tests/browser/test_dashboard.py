@@ -171,6 +171,10 @@ def test_copied_url_restores_filters(synthetic_server, synthetic, page):
     figure = page.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
     assert figure == str(len(expected))
     assert "district=" in page.url and "from=2019-03-01" in page.url
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("主题").click()  # filters follow to another page
+    _settle(page)
+    assert "/themes" in page.url and "district=" in page.url and "from=2019-03-01" in page.url
+    assert "龙山区" in page.locator('[data-testid="stSidebar"]').inner_text()
 
 
 def test_article_text_is_shown_literally(synthetic_server, page):
