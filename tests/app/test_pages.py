@@ -279,6 +279,18 @@ def test_clear_filters_button(open_app, synthetic_dir, synthetic):
     assert dict(at.query_params) == {}
 
 
+def test_stale_tables_are_rebuilt_on_start(open_app, tmp_path):
+    raw = tmp_path / "raw_growing"
+    raw.mkdir()
+    sources = sorted((ROOT / "data" / "raw").glob("*.txt"))
+    (raw / sources[0].name).write_bytes(sources[0].read_bytes())
+    at = open_app(tmp_path / "growing", raw=raw)
+    before = int(_metrics(at)["文章"].replace(",", ""))
+    (raw / sources[1].name).write_bytes(sources[1].read_bytes())  # newer than the build
+    at = open_app(tmp_path / "growing", raw=raw)
+    assert int(_metrics(at)["文章"].replace(",", "")) > before
+
+
 def test_failed_build_is_reported_not_raised(open_app, tmp_path, monkeypatch):
     import civic.pipeline
 
