@@ -270,7 +270,8 @@ def street_theme_counts(con, f: Filters, limit: int = 20) -> pd.DataFrame:
 def metric_totals(con, f: Filters, by: Level | Literal["month"] | None = None) -> pd.DataFrame:
     """Metric totals per (`by` value,) `what` and `unit`, largest first.
 
-    Columns: [`by`,] what, unit, mentions, articles, total (None for rates), approx.
+    Columns: [`by` (and district when `by` is street),] what, unit, mentions, articles, total (None for
+    rates), approx.
     """
     rolled = _rollup(con, f, "district_month_metric") if by != "street" else None
     if rolled:
@@ -285,8 +286,9 @@ def metric_totals(con, f: Filters, by: Level | Literal["month"] | None = None) -
         WHERE {rolled[0]} {nonempty}
         GROUP BY {group}r.what, r.unit ORDER BY {group}total DESC NULLS LAST, mentions DESC, r.what"""
         return _df(con, sql, [list(RATE_UNITS)] + rolled[1])
-    group = f"fa.{by}, " if by else ""
-    prefix, params = _filtered(f, "a.article_id" + (f", a.{by}" if by else ""))
+    # a street name repeats across districts (南关街道), so streets are told apart by their district
+    group = {None: "", "street": "fa.street, fa.district, "}.get(by, f"fa.{by}, ")
+    prefix, params = _filtered(f, "a.article_id" + {None: "", "street": ", a.street, a.district"}.get(by, f", a.{by}"))
     having = f"WHERE fa.{by} <> '' " if by else ""
     sql = f"""{prefix}
     SELECT {group}m.what, m.unit, count(*) AS mentions, count(DISTINCT m.article_id) AS articles,
@@ -298,22 +300,25 @@ def metric_totals(con, f: Filters, by: Level | Literal["month"] | None = None) -
 
 
 def metric_sentences(con, f: Filters, what: str, unit: str, by: Level | Literal["month"] | None = None,
-                     value: str | None = None, limit: int = 500) -> pd.DataFrame:
+                     value: str | None = None, district: str | None = None, limit: int = 500) -> pd.DataFrame:
     """The metrics a total sums, with their sentences: the click-through from `metric_totals`.
 
     Columns: span, value, unit, sentence, title, date, street, district, article_id, approx.
-    `by`/`value` restrict to one row of a grouped total (e.g. by="district", value="金水区").
+    `by`/`value` restrict to one row of a grouped total (e.g. by="district", value="金水区"); `district`
+    tells a street apart from its namesakes elsewhere.
     """
     prefix, params = _filtered(f, "a.article_id, a.title, a.date, a.street, a.district, a.city, a.month")
     extra = f"AND fa.{by} = ? " if by and value is not None else ""
+    if district is not None:
+        extra += "AND fa.district = ? "
     sql = f"""{prefix}
     SELECT m.span, m.value, m.unit, m.sentence, fa.title, fa.date, fa.street, fa.district, fa.article_id,
            m.approx
     FROM metrics m JOIN fa USING (article_id)
     WHERE m.what = ? AND m.unit = ? {extra}
     ORDER BY m.value DESC, fa.date, fa.article_id, m.start LIMIT ?"""
-    args = [what, unit] + ([value] if extra else []) + [limit]
-    return _df(con, sql, params + args)
+    args = [what, unit] + ([value] if by and value is not None else []) + ([district] if district is not None else [])
+    return _df(con, sql, params + args + [limit])
 
 
 def street_metric_totals(con, f: Filters, limit: int = 20) -> pd.DataFrame:

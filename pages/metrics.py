@@ -25,7 +25,7 @@ if app.require_data(f):
 
     def describe(i: int) -> str:
         row = totals.iloc[i]
-        where = f"{row[group]} · " if group else ""
+        where = f"{row[group]}（{row['district']}）· " if group == "street" else f"{row[group]} · " if group else ""
         return f"{where}{row['what'] or '—'}（{row['unit']}）{shown['total'].iloc[i]}"
 
     selected = event.selection.rows if event and event.selection else []
@@ -36,7 +36,8 @@ if app.require_data(f):
     if index is not None:
         row = totals.iloc[index]
         sentences = app.query("metric_sentences", f, row["what"], row["unit"], group,
-                              str(row[group]) if group else None)
+                              str(row[group]) if group else None,
+                              row["district"] if group == "street" else None)
         st.subheader(app.t("metrics.sentences", label=app.literal(describe(index))))
         app.table(sentences, "mt_sentences", article_id=None, approx=None)
         app.downloads(sentences, app.t("metrics.sentences", label=describe(index)), "mt_sentences")

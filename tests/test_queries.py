@@ -196,3 +196,11 @@ def test_rollups_give_the_full_tables_answer(synthetic_dir, synthetic_dir_withou
     fast, full = (getattr(queries, name)(store.connect(out), f, *args).drop(columns="approx", errors="ignore")
                   for out in (synthetic_dir, synthetic_dir_without_rollups))
     pd.testing.assert_frame_equal(fast, full, check_dtype=False)
+
+
+def test_metric_totals_tell_namesake_streets_apart(con, synthetic):
+    totals = queries.metric_totals(con, Filters(streets=("南关街道",)), by="street")
+    assert sorted(set(totals["district"])) == ["管城回族区", "老城区"]
+    row = totals.query("district == '老城区'").iloc[0]
+    sentences = queries.metric_sentences(con, Filters(), row["what"], row["unit"], "street", "南关街道", "老城区")
+    assert set(sentences["district"]) == {"老城区"} and sentences["value"].sum() == row["total"]
