@@ -423,35 +423,46 @@ def _write_bucket(gen: Path, previous: Path | None, bucket: int, new: dict[str, 
 
 
 def _corpus_step(gen: Path, previous: Path | None, affected: set[int]) -> None:
-    """Run the corpus-wide place refinement over every article; rewrite only the buckets it changed.
+    """Run the corpus-wide place refinement; rewrite only the buckets whose rows it changed.
 
-    The step sees the place columns of the articles (never their text) and the places. Each
-    bucket's refined rows are fingerprinted (gen/corpus.parquet): a bucket whose files did not
-    change and whose fingerprint is the previous one keeps its parts.
+    By the contract of `places.refine_with_corpus`, only articles placed at a street but no
+    district can change. The step reads the place columns of every article (the corpus counts)
+    and the places of those candidates only, never the text. What it returns for the candidates
+    of each bucket is fingerprinted (gen/corpus.parquet): a bucket whose files did not change and
+    whose fingerprint is the previous one keeps its parts.
     """
     articles = _read_parsed(gen, "articles", columns=list(CORPUS_COLUMNS))
-    places = _read_parsed(gen, "places")
-    articles, places = refine_with_corpus(articles, places)
-    buckets = articles["source"].map({source: store.bucket_of(source) for source in articles["source"].unique()})
-    place_buckets = places["article_id"].map(pd.Series(buckets.to_numpy(), index=articles["article_id"].to_numpy()))
+    candidate = ((articles["street"].fillna("") != "") & (articles["district"].fillna("") == "")).to_numpy()
+    places = _read_parsed(gen, "places", article_ids=articles["article_id"][candidate].tolist())
+    refined, places = refine_with_corpus(articles, places)
+    refined = refined[candidate]
+    buckets = refined["source"].map({source: store.bucket_of(source) for source in refined["source"].unique()})
+    place_buckets = places["article_id"].map(pd.Series(buckets.to_numpy(), index=refined["article_id"].to_numpy()))
     place_prints = _fingerprints(places, place_buckets)
     fingerprints = {bucket: f"{print_}/{place_prints.get(bucket, '')}"
-                    for bucket, print_ in _fingerprints(articles, buckets).items()}
+                    for bucket, print_ in _fingerprints(refined, buckets).items()}
     old: dict[int, str] = {}
     if previous and (previous / "corpus.parquet").exists():
         old = {row["bucket"]: row["fingerprint"] for row in pq.read_table(previous / "corpus.parquet").to_pylist()}
-    for bucket in sorted(set(buckets)):
-        refined = articles[buckets == bucket].sort_values("article_id", kind="stable")
-        bucket_places = places[place_buckets == bucket].sort_values("article_id", kind="stable")
-        if (bucket not in affected and old.get(bucket) == fingerprints[bucket]
+    for part in sorted((gen / "parsed" / "articles.parquet").glob("part-*.parquet")):
+        bucket = int(part.stem.split("-")[1], 16)
+        if (bucket not in affected and old.get(bucket, "") == fingerprints.get(bucket, "")
                 and store.link_part(previous, gen, "articles", bucket)):
             store.link_part(previous, gen, "places", bucket)
             continue
-        store.write_part(gen, "articles", bucket, _with_places(store.read_part(gen, "articles", bucket, parsed=True),
-                                                               refined))
-        if len(bucket_places):
-            store.write_part(gen, "places", bucket, store.sort_part("places", _arrow_frame("places", bucket_places)))
-    pq.write_table(pa.table({"bucket": list(fingerprints), "fingerprint": list(fingerprints.values())}),
+        in_bucket = (buckets == bucket).to_numpy()
+        store.write_part(gen, "articles", bucket,
+                         _with_places(store.read_part(gen, "articles", bucket, parsed=True), refined[in_bucket]))
+        parsed_places = store.read_part(gen, "places", bucket, parsed=True)
+        if parsed_places is None:
+            parsed_places = store.schema("places").empty_table()
+        kept = parsed_places.filter(pc.invert(pc.is_in(parsed_places["article_id"],
+                                                        pa.array(refined["article_id"][in_bucket], pa.string()))))
+        bucket_places = pa.concat_tables([kept, _arrow_frame("places", places[(place_buckets == bucket).to_numpy()])])
+        if bucket_places.num_rows:
+            store.write_part(gen, "places", bucket, store.sort_part("places", bucket_places))
+    pq.write_table(pa.table({"bucket": pa.array(list(fingerprints), pa.int32()),
+                             "fingerprint": pa.array(list(fingerprints.values()), pa.string())}),
                    gen / "corpus.parquet")
 
 
@@ -467,12 +478,16 @@ def _fingerprints(df: pd.DataFrame, buckets: pd.Series) -> dict[int, str]:
     return {int(bucket): f"{counts[bucket]}:{int(sums[bucket]):x}" for bucket in sums.index}
 
 
-def _read_parsed(gen: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+def _read_parsed(gen: Path, name: str, columns: list[str] | None = None,
+                 article_ids: list[str] | None = None) -> pd.DataFrame:
+    """Rows of table `name` as parsed (before the corpus step), optionally of some articles only."""
     folder = gen / "parsed" / f"{name}.parquet"
     columns = columns or store.schema(name).names
-    if not folder.exists():
+    if not folder.exists() or article_ids == []:
         return store.frame(name, [])[columns]
-    return pd.read_parquet(folder, columns=columns).astype({c: TABLES[name].dtypes[c] for c in columns})
+    filters = [("article_id", "in", article_ids)] if article_ids is not None else None
+    table = pq.read_table(folder, columns=columns, filters=filters)
+    return table.to_pandas().astype({c: TABLES[name].dtypes[c] for c in columns})
 
 
 def _arrow_frame(name: str, df: pd.DataFrame) -> pa.Table:
@@ -481,11 +496,12 @@ def _arrow_frame(name: str, df: pd.DataFrame) -> pa.Table:
 
 
 def _with_places(articles: pa.Table, refined: pd.DataFrame) -> pa.Table:
-    """Parsed articles with the place columns the corpus step set (matched by article_id)."""
+    """Parsed articles with the place columns the corpus step set for some of them (by article_id)."""
     index = pc.index_in(articles["article_id"], value_set=pa.array(refined["article_id"], pa.string()))
     for column in CORPUS_COLUMNS[2:]:
         values = pa.array(refined[column], pa.string()).take(index)
-        articles = articles.set_column(articles.schema.get_field_index(column), column, values)
+        merged = pc.if_else(pc.is_null(index), articles[column], values)
+        articles = articles.set_column(articles.schema.get_field_index(column), column, merged)
     return store.sort_part("articles", articles)
 
 

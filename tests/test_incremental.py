@@ -1,6 +1,7 @@
 """Incremental builds: unchanged files are not parsed again, and the output equals a full build."""
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -74,10 +75,23 @@ def test_touched_but_unchanged_file_is_not_parsed(raw, tmp_path):
 
 
 def test_corpus_step_output_equals_full_build(raw, tmp_path, monkeypatch):
+    real_locate = pipeline.locate
+
+    def locate(title, text, context):
+        # every other article placed at a street without its district: the corpus step's candidates
+        found = real_locate(title, text, context)
+        return replace(found, street="东风路街道", district="") if len(title) % 2 else found
+
     def refine(articles: pd.DataFrame, places: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         # depends on the whole corpus, so an added page changes rows of unchanged pages
-        return articles.assign(street=f"{len(articles)}篇"), places
+        candidate = (articles["street"] != "") & (articles["district"] == "")
+        district = f"第{len(articles)}区"
+        added = pd.DataFrame({"article_id": articles.loc[candidate, "article_id"], "level": "district",
+                              "name": district, "surface": ""})
+        return (articles.assign(district=articles["district"].where(~candidate, district)),
+                pd.concat([places, added], ignore_index=True).astype(places.dtypes.to_dict()))
 
+    monkeypatch.setattr(pipeline, "locate", locate)
     monkeypatch.setattr(pipeline, "refine_with_corpus", refine)
     out = tmp_path / "out"
     _build(raw, out)
@@ -86,7 +100,10 @@ def test_corpus_step_output_equals_full_build(raw, tmp_path, monkeypatch):
     _build(raw, tmp_path / "full", full=True)
     assert_same_build(out, tmp_path / "full")
     articles = store.read_table("articles", out)
-    assert set(articles["street"]) == {f"{len(articles)}篇"}
+    fixed = articles[articles["street"] == "东风路街道"]
+    assert len(fixed) and set(fixed["district"]) == {f"第{len(articles)}区"}
+    places = store.read_table("places", out)
+    assert set(places.loc[places["name"] == f"第{len(articles)}区", "article_id"]) == set(fixed["article_id"])
 
 
 def test_parser_change_parses_everything_and_drops_removed_files(raw, tmp_path, monkeypatch):
