@@ -459,14 +459,23 @@ def table_sizes(con) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "rows"])
 
 
+def _group_of(level: Level, alias: str) -> str:
+    """SQL naming an article's group at `level`; a street as `street（district）`, since names repeat."""
+    if level == "street":
+        return f"concat({alias}.street, '（', {alias}.district, '）')"
+    return f"{alias}.{level}"
+
+
 def _grouped(f: Filters, level: Level, names: tuple[str, ...], columns: str) -> tuple[str, list]:
-    """`WITH fa AS (...)` of the filtered articles in one of `names` at `level`, `grp` naming which.
+    """`WITH fa AS (...)` of the filtered articles in one of `names` at `level`, `grp` naming which
+    (see `_group_of`).
 
     The compare functions return it as column `group` (the name `civic.compare` expects).
     """
     condition, params = where(f)
-    clause, args = _in(f"a.{level}", names)
-    return (f"WITH fa AS (SELECT a.{level} AS grp, {columns} FROM articles a WHERE {condition} AND {clause})",
+    clause, args = _in(_group_of(level, "a"), names)
+    return (f"WITH fa AS (SELECT {_group_of(level, 'a')} AS grp, {columns} FROM articles a "
+            f"WHERE {condition} AND {clause})",
             params + args)
 
 
@@ -475,7 +484,7 @@ def _rollup_groups(con, f: Filters, name: str, level: Level, names: tuple[str, .
     rolled = _rollup(con, f, name, by_street=name == "street_month")
     if rolled is None or (level == "street" and name != "street_month"):
         return None
-    clause, args = _in(f"r.{level}", names)
+    clause, args = _in(_group_of(level, "r"), names)
     return f"{rolled[0]} AND {clause}", rolled[1] + args
 
 
@@ -536,7 +545,8 @@ def compare_top_streets(con, f: Filters, level: Level, names: tuple[str, ...], l
     rolled = _rollup_groups(con, f, "street_month", level, names)
     if rolled:
         sql = f"""
-        SELECT r.{level} AS grp, street, district, sum(articles)::BIGINT AS articles FROM rollup_street_month r
+        SELECT {_group_of(level, "r")} AS grp, street, district, sum(articles)::BIGINT AS articles
+        FROM rollup_street_month r
         WHERE {rolled[0]} AND street <> '' GROUP BY grp, street, district, city
         QUALIFY row_number() OVER (PARTITION BY grp ORDER BY sum(articles) DESC, street) <= ?
         ORDER BY grp, articles DESC, street"""

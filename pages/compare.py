@@ -12,6 +12,8 @@ if app.require_data(f):
     for column, values in (("city", f.cities), ("district", f.districts), ("street", f.streets)):
         if values:
             ranked = ranked[ranked[column].isin(values)]
+    if level == "street":  # the same street name exists in several districts
+        ranked = ranked.assign(street=ranked["street"] + "（" + ranked["district"] + "）")
     names = ranked.groupby(level)["articles"].sum().sort_values(ascending=False).index.tolist()
     key = f"cp_names_{level}"
     if key not in st.session_state:

@@ -204,3 +204,11 @@ def test_metric_totals_tell_namesake_streets_apart(con, synthetic):
     row = totals.query("district == '老城区'").iloc[0]
     sentences = queries.metric_sentences(con, Filters(), row["what"], row["unit"], "street", "南关街道", "老城区")
     assert set(sentences["district"]) == {"老城区"} and sentences["value"].sum() == row["total"]
+
+
+def test_compare_streets_tells_namesakes_apart(con, synthetic):
+    names = ("南关街道（管城回族区）", "南关街道（老城区）")
+    head = queries.compare_headline(con, Filters(), "street", names).set_index("group")
+    a = synthetic["articles"].query("street == '南关街道'")
+    assert head.loc[names[1], "articles"] == (a["district"] == "老城区").sum()
+    assert set(queries.compare_top_streets(con, Filters(), "street", names)["district"]) == {"管城回族区", "老城区"}

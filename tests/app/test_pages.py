@@ -305,3 +305,13 @@ def test_failed_build_is_reported_not_raised(open_app, tmp_path, monkeypatch):
     assert not at.exception
     assert "segmenter exploded" in at.error[0].value
     assert "还没有数据" in _infos(at)
+
+
+def test_compare_streets(open_app, synthetic_dir, synthetic):
+    at = open_app(synthetic_dir, page="compare")
+    at.segmented_control(key="cp_level").set_value("street").run()
+    picked = at.multiselect(key="cp_names_street").value
+    assert not at.exception and len(picked) == 2 and all("（" in name for name in picked)
+    street, district = picked[0].rstrip("）").split("（")
+    expected = ((synthetic["articles"]["street"] == street) & (synthetic["articles"]["district"] == district)).sum()
+    assert [m.value for m in at.metric if m.label == "文章"][0] == str(expected)
