@@ -20,7 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import pyarrow.parquet as pq  # noqa: E402
+
 from bench.generate import generate  # noqa: E402
+from civic.pipeline import parser_version  # noqa: E402
 
 ADDED = "bench-added"
 
@@ -41,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--raw", type=Path, required=True, help="raw folder already built into --out")
     p.add_argument("--out", type=Path, required=True)
     args = p.parse_args(argv)
+    built = pq.read_table(args.out / "current" / "sources.parquet", columns=["parser"])["parser"].unique().to_pylist()
+    if built != [parser_version()]:
+        print(f"{args.out} was built by another parser version ({built}): a build would parse everything; "
+              "re-seed it (bench/seed.py) first", file=sys.stderr)
+        return 1
     added = args.raw / ADDED
     shutil.rmtree(added, ignore_errors=True)
     steps = []

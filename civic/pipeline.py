@@ -75,7 +75,7 @@ def parse_source(source: Source, *, paper_city: str = "", year: int | None = Non
         occurrence = seen.get(span.title, 0)
         seen[span.title] = occurrence + 1
         aid = article_id(source.name, span.title, span.body, occurrence)
-        covered += span.end - span.start
+        covered += cleaned.offsets[span.end] - cleaned.offsets[span.start]  # in source characters
         date = extract_date(span.body, year=year, page_date=page_date)
         located = locate(span.title, span.body, context)
         rows["articles"].append({
