@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 import pyarrow.parquet as pq  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
-from civic.pipeline import parser_version  # noqa: E402
+from civic.incremental import parser_version  # noqa: E402
 
 ADDED = "bench-added"
 

@@ -25,8 +25,8 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from civic import store  # noqa: E402
+from civic.incremental import CORPUS_TABLES, is_parsed, parser_version  # noqa: E402
 from civic.ingest import file_sha256, list_sources  # noqa: E402
-from civic.pipeline import CORPUS_TABLES, _parsed, parser_version  # noqa: E402
 from civic.rollups import build_rollups  # noqa: E402
 from civic.schema import TABLES  # noqa: E402
 
@@ -82,7 +82,7 @@ def seed(built: Path, raw: Path, copies: int, out_raw: Path, out: Path) -> None:
             table = con.sql(f"SELECT {quoted} FROM staged WHERE bucket = {bucket} "
                             f"ORDER BY {order}").to_arrow_table().cast(store.schema(name))
             store.write_part(gen, name, bucket, table)
-            if name in CORPUS_TABLES and _parsed(name):
+            if name in CORPUS_TABLES and is_parsed(name):
                 store.write_part(gen, name, bucket, table, parsed=True)
         con.execute("DROP TABLE staged")
     store.finish(gen)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from civic import pipeline, store
+from civic import incremental, pipeline, store
 from civic.rollups import ROLLUPS
 from civic.schema import TABLES
 
@@ -92,7 +92,7 @@ def test_corpus_step_output_equals_full_build(raw, tmp_path, monkeypatch):
                 pd.concat([places, added], ignore_index=True).astype(places.dtypes.to_dict()))
 
     monkeypatch.setattr(pipeline, "locate", locate)
-    monkeypatch.setattr(pipeline, "refine_with_corpus", refine)
+    monkeypatch.setattr(incremental, "refine_with_corpus", refine)
     out = tmp_path / "out"
     _build(raw, out)
     _edit(raw)
@@ -110,6 +110,6 @@ def test_parser_change_parses_everything_and_drops_removed_files(raw, tmp_path, 
     out = tmp_path / "out"
     _build(raw, out)
     (raw / SAMPLE[0].name).unlink()
-    monkeypatch.setattr(pipeline, "parser_version", lambda: "a newer parser")
+    monkeypatch.setattr(incremental, "parser_version", lambda: "a newer parser")
     assert len(_build(raw, out)) == 3
     assert sorted(store.read_table("build_report", out)["source"]) == [p.name for p in SAMPLE[1:4]]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from civic import pipeline, store
+from civic import incremental, pipeline, store
 from civic.ingest import Source
 from civic.schema import TABLES
 
@@ -42,8 +42,8 @@ def test_big_file_is_parsed_in_parts_with_one_report_row(tmp_path, monkeypatch):
     text = "\n\n".join(path.read_text(encoding="utf-8") for path in SAMPLE)
     (raw / "big.txt").write_text(text, encoding="utf-8")
     shutil.copy(SAMPLE[0], raw / SAMPLE[0].name)
-    monkeypatch.setattr(pipeline, "STREAM_BYTES", 1000)
-    monkeypatch.setattr(pipeline, "PART_CHARS", 9000)
+    monkeypatch.setattr(incremental, "STREAM_BYTES", 1000)
+    monkeypatch.setattr(incremental, "PART_CHARS", 9000)
     progress: list[str] = []
     report = pipeline.build(raw, tmp_path / "out", workers=1, progress=lambda d, t, name: progress.append(name))
     assert "big.txt (part 2)" in progress

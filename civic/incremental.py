@@ -1,0 +1,341 @@
+"""Incremental builds: which files changed since the last build, and how a new generation is
+assembled bucket by bucket from the rows of unchanged files and the rows of the files parsed again.
+
+A build's files are listed with their content hash (size and mtime spare re-hashing); a file
+whose hash is the one recorded in the previous generation (`sources.parquet`) is not parsed
+again, provided the parsing code is the same (`parser_version`). Rows live in BUCKETS parts per
+table (civic.store); a bucket without changed or removed files is hard-linked, the others are
+rewritten. The corpus-wide place refinement then runs over every article. The output is
+identical to a full build (tests/test_incremental.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from civic import store
+from civic.engine import run as engine_run
+from civic.ingest import Source, file_sha256, iter_source_parts, list_sources, page_metadata, read_source
+from civic.places import refine_with_corpus
+from civic.schema import TABLES
+
+STREAM_BYTES = 32 * 1024 * 1024  # files larger than this are read and parsed in parts
+PART_CHARS = 2_000_000  # characters per part of a big file
+TASK_BYTES = 1_000_000  # bytes of text per parse task (several small files, or one part)
+CORPUS_TABLES = ("articles", "places")  # tables the corpus-wide step may rewrite
+_STATUS_RANK = {"ok": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file of the corpus as listed: name relative to raw, stat, content hash ("" until read)."""
+
+    name: str
+    path: Path
+    size: int
+    mtime_ns: int
+    sha256: str
+    bucket: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """One unit of parsing: a file of `raw` (read by the worker) or a part of a big one.
+
+    `source` and `meta` (page metadata) are filled when the reader is not the worker: for the
+    parts of a big file, and for Dask, whose workers need not see the raw folder.
+    """
+
+    raw: Path
+    name: str
+    part: int = 0
+    source: Source | None = None
+    meta: dict | None = None
+
+
+def parser_version() -> str:
+    """Hash of the code that parses (this module and the civic modules it imports, transitively)
+    and of every resource file: a change invalidates every cached parse."""
+    package = Path(__file__).resolve().parent
+    modules, todo = set(), ["pipeline"]
+    while todo:
+        module = todo.pop()
+        if module in modules or not (package / f"{module}.py").exists():
+            continue
+        modules.add(module)
+        todo += _civic_imports((package / f"{module}.py").read_text(encoding="utf-8"))
+    files = [package / f"{m}.py" for m in sorted(modules)] + sorted(
+        p for p in (package / "resources").rglob("*") if p.is_file())
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _civic_imports(code: str) -> list[str]:
+    """Names of the civic modules a module's code imports (`from civic.x import`, `from civic import x`)."""
+    import ast
+
+    names = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.ImportFrom) and node.module == "civic":
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("civic."):
+            names.append(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            names += [a.name.split(".")[1] for a in node.names if a.name.startswith("civic.")]
+    return names
+
+
+def scan(raw: Path, known: dict[str, dict]) -> list[SourceFile]:
+    """The corpus files sorted by (bucket, name); content hashes reused when size and mtime match.
+
+    Args:
+        raw: the raw folder.
+        known: source name -> row of the previous build's sources (size, mtime_ns, sha256).
+    """
+    files = []
+    for path in list_sources(raw):
+        stat = path.stat()
+        name = path.relative_to(raw).as_posix()
+        old = known.get(name)
+        if old is None:
+            sha = ""
+        elif (old["size"], old["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
+            sha = old["sha256"]
+        else:
+            sha = file_sha256(path)
+        files.append(SourceFile(name, path, stat.st_size, stat.st_mtime_ns, sha, store.bucket_of(name)))
+    return sorted(files, key=lambda f: (f.bucket, f.name))
+
+
+def is_parsed(name: str) -> bool:
+    """True when table `name` is kept as parsed and rewritten by the corpus-wide step."""
+    return name in CORPUS_TABLES
+
+
+def known_sources(previous: Path, version: str) -> dict[str, dict]:
+    path = previous / store.SOURCES
+    if not path.exists():
+        return {}
+    sources = pq.read_table(path).to_pylist()
+    if any(row["parser"] != version for row in sources):
+        return {}
+    return {row["source"]: row for row in sources}
+
+
+def link_unaffected(previous: Path | None, gen: Path, known: dict[str, dict], affected: set[int]) -> None:
+    buckets = {store.bucket_of(name) for name in known} - affected
+    for bucket in sorted(buckets):
+        for name in TABLES:
+            store.link_part(previous, gen, name, bucket, parsed=is_parsed(name))
+
+
+def _items(raw: Path, file: SourceFile, read: bool) -> Iterator[Item]:
+    """The items of one file: the file itself, or its parts when it is big; read here when `read`."""
+    if file.size > STREAM_BYTES:
+        meta = page_metadata(raw, file.name)
+        for part, source in enumerate(iter_source_parts(file.path, raw, max_chars=PART_CHARS)):
+            yield Item(raw, file.name, part, source, meta)
+    elif read:
+        yield Item(raw, file.name, 0, read_source(file.path, raw), page_metadata(raw, file.name))
+    else:
+        yield Item(raw, file.name)
+
+
+def _tasks(raw: Path, files: list[SourceFile], tracker: dict, read: bool) -> Iterator[list[Item]]:
+    """Batches of items in bucket order; `tracker` counts items fed per bucket and holds the
+    bucket being fed (-1 before the first file, BUCKETS after the last)."""
+    batch, size = [], 0
+    for file in files:
+        tracker["current"] = file.bucket
+        for item in _items(raw, file, read):
+            tracker["fed"][file.bucket] = tracker["fed"].get(file.bucket, 0) + 1
+            batch.append(item)
+            size += len(item.source.text) * 2 if item.source else file.size
+            if size >= TASK_BYTES:
+                yield batch
+                batch, size = [], 0
+    tracker["current"] = store.BUCKETS
+    if batch:
+        yield batch
+
+
+def parse_changed(raw: Path, changed: list[SourceFile], gen: Path, previous: Path | None, dropped: set[str],
+                  affected: set[int], *, parse: Callable, initializer: Callable[[], None], progress,
+                  engine: str, scheduler: str | None, workers: int) -> dict[str, str]:
+    """Parse the changed files with `parse` (a list of Items -> results, see pipeline.parse_items)
+    and write every affected bucket; returns the files' content hashes."""
+    tracker: dict = {"fed": {}, "current": -1}
+    results: dict[int, dict[str, dict[int, dict[str, pa.Table]]]] = {b: {} for b in affected}
+    returned: dict[int, int] = {}
+    hashes: dict[str, str] = {}
+    written: set[int] = set()
+    started: set[str] = set()
+    if engine == "local":  # starting processes only pays off for a few MB of text
+        workers = min(workers, 1 + sum(f.size for f in changed) // (2 * TASK_BYTES))
+    tasks = _tasks(raw, changed, tracker, read=engine == "dask")
+    for batch in engine_run(parse, tasks, engine=engine, workers=workers,
+                            scheduler=scheduler, initializer=initializer):
+        for name, part, sha, tables in batch:
+            bucket = store.bucket_of(name)
+            results[bucket].setdefault(name, {})[part] = tables
+            returned[bucket] = returned.get(bucket, 0) + 1
+            hashes[name] = sha
+            started.add(name)
+            if progress:
+                progress(len(started), len(changed), name if part == 0 else f"{name} (part {part + 1})")
+        for bucket in [b for b in results if b not in written and b < tracker["current"]
+                       and returned.get(b, 0) == tracker["fed"].get(b, 0)]:
+            _write_bucket(gen, previous, bucket, results.pop(bucket), dropped)
+            written.add(bucket)
+    for bucket in sorted(set(results) - written):
+        _write_bucket(gen, previous, bucket, results.pop(bucket), dropped)
+    return hashes
+
+
+def _join_parts(parts: dict[int, dict[str, pa.Table]]) -> dict[str, pa.Table]:
+    """One file's rows from its parts: seq numbered through, one build_report row."""
+    tables: dict[str, list[pa.Table]] = {name: [] for name in TABLES}
+    reports = []
+    seq = 0
+    for part in sorted(parts):
+        for name, table in parts[part].items():
+            if name == "articles" and seq:
+                table = table.set_column(table.schema.get_field_index("seq"), "seq", pc.add(table["seq"], seq))
+            if name == "build_report":
+                reports += table.to_pylist()
+            else:
+                tables[name].append(table)
+        seq += parts[part]["articles"].num_rows
+    report = dict(reports[0])
+    for other in reports[1:]:
+        for key in ("articles", "chars_in", "chars_in_articles"):
+            report[key] += other[key]
+        if _STATUS_RANK[other["status"]] > _STATUS_RANK[report["status"]]:
+            report["status"] = other["status"]
+        report["message"] = "; ".join(m for m in dict.fromkeys((report["message"], other["message"])) if m)
+    joined = {name: pa.concat_tables(parts_) for name, parts_ in tables.items() if name != "build_report"}
+    joined["build_report"] = store.arrow("build_report", [report])
+    return joined
+
+
+def _write_bucket(gen: Path, previous: Path | None, bucket: int, new: dict[str, dict[int, dict[str, pa.Table]]],
+                  dropped: set[str]) -> None:
+    """Write one bucket: the previous rows of unchanged files plus the rows of the files just parsed."""
+    files = {name: _join_parts(parts) for name, parts in sorted(new.items())}
+    old_articles = store.read_part(previous, "articles", bucket, parsed=is_parsed("articles")) if previous else None
+    drop_ids = pa.array([], pa.string())
+    if old_articles is not None:
+        gone = pc.is_in(old_articles["source"], pa.array(sorted(dropped), pa.string()))
+        drop_ids = old_articles.filter(gone)["article_id"]
+    for name in TABLES:
+        pieces = [rows[name] for rows in files.values()]
+        old = store.read_part(previous, name, bucket, parsed=is_parsed(name)) if previous else None
+        if old is not None:
+            key, values = (("source", pa.array(sorted(dropped), pa.string())) if "source" in old.column_names
+                           else ("article_id", drop_ids))
+            pieces.insert(0, old.filter(pc.invert(pc.is_in(old[key], values))))
+        table = store.sort_part(name, pa.concat_tables(pieces) if pieces else store.schema(name).empty_table())
+        if table.num_rows:
+            store.write_part(gen, name, bucket, table, parsed=is_parsed(name))
+
+
+def corpus_step(gen: Path, previous: Path | None, affected: set[int]) -> None:
+    """Run the corpus-wide place refinement; rewrite only the buckets whose rows it changed.
+
+    By the contract of `places.refine_with_corpus`, only articles placed at a street but no
+    district can change. The step reads the place columns of every article (the corpus counts)
+    and the places of those candidates only, never the text. What it returns for the candidates
+    of each bucket is fingerprinted (gen/corpus.parquet): a bucket whose files did not change and
+    whose fingerprint is the previous one keeps its parts.
+    """
+    articles = _readis_parsed(gen, "articles", columns=list(CORPUS_COLUMNS))
+    candidate = ((articles["street"].fillna("") != "") & (articles["district"].fillna("") == "")).to_numpy()
+    places = _readis_parsed(gen, "places", article_ids=articles["article_id"][candidate].tolist())
+    refined, places = refine_with_corpus(articles, places)
+    refined = refined[candidate]
+    buckets = refined["source"].map({source: store.bucket_of(source) for source in refined["source"].unique()})
+    place_buckets = places["article_id"].map(pd.Series(buckets.to_numpy(), index=refined["article_id"].to_numpy()))
+    place_prints = _fingerprints(places, place_buckets)
+    fingerprints = {bucket: f"{print_}/{place_prints.get(bucket, '')}"
+                    for bucket, print_ in _fingerprints(refined, buckets).items()}
+    old: dict[int, str] = {}
+    if previous and (previous / "corpus.parquet").exists():
+        old = {row["bucket"]: row["fingerprint"] for row in pq.read_table(previous / "corpus.parquet").to_pylist()}
+    for part in sorted((gen / "parsed" / "articles.parquet").glob("part-*.parquet")):
+        bucket = int(part.stem.split("-")[1], 16)
+        if (bucket not in affected and old.get(bucket, "") == fingerprints.get(bucket, "")
+                and store.link_part(previous, gen, "articles", bucket)):
+            store.link_part(previous, gen, "places", bucket)
+            continue
+        in_bucket = (buckets == bucket).to_numpy()
+        store.write_part(gen, "articles", bucket,
+                         _with_places(store.read_part(gen, "articles", bucket, parsed=True), refined[in_bucket]))
+        parsed_places = store.read_part(gen, "places", bucket, parsed=True)
+        if parsed_places is None:
+            parsed_places = store.schema("places").empty_table()
+        kept = parsed_places.filter(pc.invert(pc.is_in(parsed_places["article_id"],
+                                                        pa.array(refined["article_id"][in_bucket], pa.string()))))
+        bucket_places = pa.concat_tables([kept, _arrow_frame("places", places[(place_buckets == bucket).to_numpy()])])
+        if bucket_places.num_rows:
+            store.write_part(gen, "places", bucket, store.sort_part("places", bucket_places))
+    pq.write_table(pa.table({"bucket": pa.array(list(fingerprints), pa.int32()),
+                             "fingerprint": pa.array(list(fingerprints.values()), pa.string())}),
+                   gen / "corpus.parquet")
+
+
+CORPUS_COLUMNS = ("article_id", "source", "street", "district", "city", "province")
+
+
+def _fingerprints(df: pd.DataFrame, buckets: pd.Series) -> dict[int, str]:
+    """Bucket -> fingerprint of its rows: row count and sum of 64-bit row hashes, which ignores row
+    order (the corpus step is deterministic, so equal content comes in equal order)."""
+    hashes = pd.Series(pd.util.hash_pandas_object(df, index=False).to_numpy(), index=buckets.to_numpy())
+    grouped = hashes.groupby(level=0)
+    sums, counts = grouped.sum(), grouped.size()
+    return {int(bucket): f"{counts[bucket]}:{int(sums[bucket]):x}" for bucket in sums.index}
+
+
+def _readis_parsed(gen: Path, name: str, columns: list[str] | None = None,
+                 article_ids: list[str] | None = None) -> pd.DataFrame:
+    """Rows of table `name` as parsed (before the corpus step), optionally of some articles only."""
+    folder = gen / "parsed" / f"{name}.parquet"
+    columns = columns or store.schema(name).names
+    if not folder.exists() or article_ids == []:
+        return store.frame(name, [])[columns]
+    filters = [("article_id", "in", article_ids)] if article_ids is not None else None
+    table = pq.read_table(folder, columns=columns, filters=filters)
+    return table.to_pandas().astype({c: TABLES[name].dtypes[c] for c in columns})
+
+
+def _arrow_frame(name: str, df: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(df.astype(TABLES[name].dtypes)[store.schema(name).names], schema=store.schema(name),
+                                preserve_index=False)
+
+
+def _with_places(articles: pa.Table, refined: pd.DataFrame) -> pa.Table:
+    """Parsed articles with the place columns the corpus step set for some of them (by article_id)."""
+    index = pc.index_in(articles["article_id"], value_set=pa.array(refined["article_id"], pa.string()))
+    for column in CORPUS_COLUMNS[2:]:
+        values = pa.array(refined[column], pa.string()).take(index)
+        merged = pc.if_else(pc.is_null(index), articles[column], values)
+        articles = articles.set_column(articles.schema.get_field_index(column), column, merged)
+    return store.sort_part("articles", articles)
+
+
+def write_sources(gen: Path, files: list[SourceFile], hashes: dict[str, str], version: str) -> None:
+    rows = [{"source": f.name, "bucket": f.bucket, "size": f.size, "mtime_ns": f.mtime_ns,
+             "sha256": hashes.get(f.name, f.sha256), "parser": version} for f in files]
+    pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema([
+        ("source", pa.string()), ("bucket", pa.int32()), ("size", pa.int64()), ("mtime_ns", pa.int64()),
+        ("sha256", pa.string()), ("parser", pa.string())])), gen / store.SOURCES)
