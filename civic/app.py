@@ -60,6 +60,12 @@ def uncached(name: str, *args: Any) -> Callable[[], Any]:
     return lambda: getattr(queries, name)(_connection(str(out), stamp).cursor(), *args)
 
 
+def parse_quality(f: Filters) -> pd.DataFrame:
+    """`civic.queries.parse_quality` for `f`, from the per-build quality aggregate when it can answer."""
+    fast = queries.parse_quality_from(query("quality_by_district_month"), f)
+    return fast if fast is not None else query("parse_quality", f)
+
+
 def is_built() -> bool:
     """True when the processed folder holds a committed build."""
     return build_stamp(config.processed_dir()) is not None

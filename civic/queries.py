@@ -34,6 +34,8 @@ PEOPLE_UNITS: tuple[str, ...] = ("人", "名", "人次", "位")
 ITEM_UNITS: tuple[str, ...] = ("处", "个", "辆", "块", "件", "条", "起", "户", "家", "张", "份", "册",
                                "面", "根", "棵", "座", "台", "间", "车", "吨", "袋", "箱")
 """Units of sites or items handled (拆除违建45处, 发放宣传册3000册); areas and rates are not counted."""
+QUALITY_MEASURES: tuple[str, ...] = ("street", "date", "metrics", "themes", "people")
+"""What the parse-quality panel counts: articles with a street, a date, metrics, themes, people."""
 RATE_UNITS: tuple[str, ...] = ("%", "‰")
 """Units that are rates: never summed."""
 
@@ -228,6 +230,41 @@ def parse_quality(con, f: Filters) -> pd.DataFrame:
       UNION ALL SELECT 'people', 5, count(DISTINCT article_id) FROM people WHERE {_in_filtered(f)}
     ) ORDER BY o"""
     return _df(con, sql, params)
+
+
+def quality_by_district_month(con) -> pd.DataFrame:
+    """Per city, district and month: `articles`, and how many of them have each of QUALITY_MEASURES.
+
+    One pass over every table: compute it once per build (the app caches it) and answer
+    `parse_quality` for city, district and whole-month filters with `parse_quality_from`.
+    """
+    sql = """
+    SELECT a.city, a.district, a.month, count(*) AS articles,
+           count(*) FILTER (WHERE a.street <> '') AS street, count(*) FILTER (WHERE a.date <> '') AS date,
+           count(m.article_id) AS metrics, count(t.article_id) AS themes, count(p.article_id) AS people
+    FROM articles a
+    LEFT JOIN (SELECT DISTINCT article_id FROM metrics) m ON m.article_id = a.article_id
+    LEFT JOIN (SELECT DISTINCT article_id FROM themes) t ON t.article_id = a.article_id
+    LEFT JOIN (SELECT DISTINCT article_id FROM people) p ON p.article_id = a.article_id
+    GROUP BY a.city, a.district, a.month ORDER BY a.city, a.district, a.month"""
+    return _df(con, sql, [])
+
+
+def parse_quality_from(by_place: pd.DataFrame, f: Filters) -> pd.DataFrame | None:
+    """`parse_quality` answered from `quality_by_district_month`; None when the filter needs the
+    full tables (themes, streets, or a date range that cuts a month)."""
+    if f.themes or f.streets or not _whole_months(f):
+        return None
+    keep = pd.Series(True, index=by_place.index)
+    for column, values in (("city", f.cities), ("district", f.districts)):
+        if values:
+            keep &= by_place[column].isin(values)
+    if f.date_from or f.date_to:
+        keep &= by_place["month"].between((f.date_from or "0000-01")[:7], (f.date_to or "9999-12")[:7])
+    part = by_place[keep]
+    counts = [int(part[measure].sum()) for measure in QUALITY_MEASURES]
+    total = max(int(part["articles"].sum()), 1)
+    return pd.DataFrame({"measure": QUALITY_MEASURES, "articles": counts, "share": [n / total for n in counts]})
 
 
 def build_report(con, problems_only: bool = False) -> pd.DataFrame:

@@ -212,3 +212,12 @@ def test_compare_streets_tells_namesakes_apart(con, synthetic):
     a = synthetic["articles"].query("street == '南关街道'")
     assert head.loc[names[1], "articles"] == (a["district"] == "老城区").sum()
     assert set(queries.compare_top_streets(con, Filters(), "street", names)["district"]) == {"管城回族区", "老城区"}
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=lambda f: f.to_query_params().__repr__())
+def test_parse_quality_from_the_aggregate_equals_the_full_query(con, f):
+    fast = queries.parse_quality_from(queries.quality_by_district_month(con), f)
+    full = queries.parse_quality(con, f)
+    assert (fast is None) == bool(f.themes or f.streets)  # every date range of FILTERS is whole months
+    if fast is not None:
+        pd.testing.assert_frame_equal(fast, full, check_dtype=False)
