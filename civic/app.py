@@ -66,6 +66,16 @@ def parse_quality(f: Filters) -> pd.DataFrame:
     return fast if fast is not None else query("parse_quality", f)
 
 
+def street_panels(f: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Top streets, their theme counts and their metric totals (see civic.queries), from the
+    per-build street aggregates when the filter allows."""
+    top = query("top_streets", f, limit)
+    fast = queries.street_panels_from(query("street_tables"), top, f)
+    if fast is not None:
+        return top, *fast
+    return top, query("street_theme_counts", f, limit), query("street_metric_totals", f, limit)
+
+
 def is_built() -> bool:
     """True when the processed folder holds a committed build."""
     return build_stamp(config.processed_dir()) is not None

@@ -300,8 +300,48 @@ def street_theme_counts(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     sql = f"""{prefix}
     SELECT fa.street, fa.district, t.theme, count(DISTINCT fa.article_id) AS articles
     FROM fa JOIN themes t USING (article_id)
-    GROUP BY fa.street, fa.district, fa.city, t.theme HAVING {_TOP_KEY} ORDER BY fa.street, articles DESC"""
+    GROUP BY fa.street, fa.district, fa.city, t.theme HAVING {_TOP_KEY}
+    ORDER BY fa.street, fa.district, articles DESC, t.theme"""
     return _df(con, sql, params + key)
+
+
+def street_tables(con) -> dict[str, pd.DataFrame]:
+    """Per-build aggregates for the street panels, over the whole corpus (no date or theme filter).
+
+    Keys: `themes` (city, district, street, theme, articles) and `metrics` (city, district, street,
+    people, people_approx, items, items_approx, articles). One pass over the themes and metrics
+    tables: compute once per build (the app caches it) and answer with `street_panels_from`.
+    """
+    themes = _df(con, """
+        SELECT a.city, a.district, a.street, t.theme, count(DISTINCT t.article_id) AS articles
+        FROM themes t JOIN articles a USING (article_id) WHERE a.street <> '' GROUP BY ALL""", [])
+    metrics = _df(con, """
+        SELECT a.city, a.district, a.street,
+               coalesce(sum(m.value) FILTER (WHERE list_contains(?, m.unit)), 0) AS people,
+               coalesce(bool_or(m.approx) FILTER (WHERE list_contains(?, m.unit)), false) AS people_approx,
+               coalesce(sum(m.value) FILTER (WHERE NOT list_contains(?, m.unit)), 0) AS items,
+               coalesce(bool_or(m.approx) FILTER (WHERE NOT list_contains(?, m.unit)), false) AS items_approx,
+               count(DISTINCT m.article_id) AS articles
+        FROM metrics m JOIN articles a USING (article_id)
+        WHERE a.street <> '' AND (list_contains(?, m.unit) OR list_contains(?, m.unit)) GROUP BY ALL""",
+                  [list(PEOPLE_UNITS)] * 4 + [list(PEOPLE_UNITS), list(ITEM_UNITS)])
+    return {"themes": themes, "metrics": metrics}
+
+
+def street_panels_from(tables: dict[str, pd.DataFrame], top: pd.DataFrame, f: Filters
+                       ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """`street_theme_counts` and `street_metric_totals` for the streets of `top` (a `top_streets`
+    frame), answered from `street_tables`; None when `f` restricts dates or themes."""
+    if f.themes or f.date_from or f.date_to:
+        return None
+    keys = ["city", "district", "street"]
+    themes = tables["themes"].merge(top[keys], on=keys)
+    themes = themes.sort_values(["street", "district", "articles", "theme"], ascending=[True, True, False, True])
+    metrics = tables["metrics"].merge(top[keys], on=keys)
+    metrics = metrics.sort_values(["people", "items", "street", "district"], ascending=[False, False, True, True])
+    return (themes[["street", "district", "theme", "articles"]].reset_index(drop=True),
+            metrics[["street", "district", "people", "people_approx", "items", "items_approx", "articles"]]
+            .reset_index(drop=True))
 
 
 def metric_totals(con, f: Filters, by: Level | Literal["month"] | None = None) -> pd.DataFrame:
@@ -374,7 +414,8 @@ def street_metric_totals(con, f: Filters, limit: int = 20) -> pd.DataFrame:
            coalesce(bool_or(m.approx) FILTER (WHERE NOT m.is_people), false) AS items_approx,
            count(DISTINCT fa.article_id) AS articles
     FROM fa JOIN m USING (article_id)
-    GROUP BY fa.street, fa.district, fa.city HAVING {_TOP_KEY} ORDER BY people DESC, items DESC, fa.street LIMIT ?"""
+    GROUP BY fa.street, fa.district, fa.city HAVING {_TOP_KEY}
+    ORDER BY people DESC, items DESC, fa.street, fa.district LIMIT ?"""
     units = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS)]
     return _df(con, sql, params + units + key + [limit])
 

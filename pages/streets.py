@@ -7,7 +7,7 @@ from civic import app, charts
 f = app.page_setup()
 if app.require_data(f):
     top_n = st.slider(app.t("streets.top_n"), 5, 50, 20, step=5, key="st_top_n")
-    ranked = app.query("top_streets", f, top_n)
+    ranked, themes, totals = app.street_panels(f, top_n)
     if ranked.empty:
         st.info(app.t("empty.no_streets"))
         st.stop()
@@ -21,7 +21,6 @@ if app.require_data(f):
         app.downloads(ranked, app.t("streets.ranked"), "st_ranked")
     with right:
         st.subheader(app.t("streets.themes"))
-        themes = app.query("street_theme_counts", f, top_n)
         if themes.empty:
             st.info(app.t("empty.no_themes"))
         else:
@@ -30,7 +29,6 @@ if app.require_data(f):
         app.downloads(themes, app.t("streets.themes"), "st_themes")
 
     st.subheader(app.t("streets.metrics"), help=app.t("overview.approx_help"))
-    totals = app.query("street_metric_totals", f, top_n)
     if totals.empty:
         st.info(app.t("empty.no_metrics"))
     else:
