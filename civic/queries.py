@@ -12,7 +12,10 @@ value was printed as approximate (so the true total is at least `total`); `month
 Filters on city, district, whole months (and street, for article counts) are answered from the
 rollups of `civic.rollups` when they are built; themes, streets and cut months go to the full
 tables. Until the metric rollup records approximation, a rollup total is marked approximate when its
-(what, unit) is approximate anywhere in the corpus.
+(what, unit) is approximate anywhere in the corpus. Two panels have no build rollup yet, so
+`quality_by_district_month` and `street_tables` compute one per build (the app caches them) and
+`parse_quality_from` / `street_panels_from` answer from it; every such path is tested equal to the
+full-table query.
 """
 
 from __future__ import annotations
