@@ -114,7 +114,8 @@ def scan(raw: Path, known: dict[str, dict]) -> list[SourceFile]:
             sha = old["sha256"]
         else:
             sha = file_sha256(path)
-        files.append(SourceFile(name, path, stat.st_size, stat.st_mtime_ns, sha, store.bucket_of(name)))
+        bucket = old["bucket"] if old else store.bucket_of(name)
+        files.append(SourceFile(name, path, stat.st_size, stat.st_mtime_ns, sha, bucket))
     return sorted(files, key=lambda f: (f.bucket, f.name))
 
 
@@ -124,13 +125,17 @@ def is_parsed(name: str) -> bool:
 
 
 def known_sources(previous: Path, version: str) -> dict[str, dict]:
+    """Source name -> its row in the previous generation's `sources.parquet` (bucket, size,
+    mtime_ns, sha256); empty when another parser version built it."""
     path = previous / store.SOURCES
     if not path.exists():
         return {}
-    sources = pq.read_table(path).to_pylist()
-    if any(row["parser"] != version for row in sources):
+    sources = pq.read_table(path)
+    if pc.any(pc.not_equal(sources["parser"], version)).as_py():
         return {}
-    return {row["source"]: row for row in sources}
+    columns = {name: sources[name].to_pylist() for name in ("bucket", "size", "mtime_ns", "sha256")}
+    return {name: {key: values[i] for key, values in columns.items()}
+            for i, name in enumerate(sources["source"].to_pylist())}
 
 
 def link_unaffected(previous: Path | None, gen: Path, known: dict[str, dict], affected: set[int]) -> None:
