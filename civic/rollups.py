@@ -61,18 +61,23 @@ _MEASURES = ("articles", "captions", "mentions", "total", "count")
 _TABLES = ("articles", "themes", "metrics", "terms")
 
 
-def _merge_sql(name: str, parts: str) -> str:
-    """The rollup from its per-bucket parts: measures summed; terms ranked and cut."""
+GROUPS = 64  # a merged rollup is stored in this many parts, by a hash of (province, city, district, month)
+_GROUP = f"(md5_number(concat_ws('|', province, city, district, month)) % {GROUPS})::INTEGER"
+
+
+def _merge_sql(name: str, parts: str, groups: list[int]) -> str:
+    """Rollup rows of some groups (`g`) from the per-bucket parts: measures summed; terms ranked and cut."""
     columns = [c for c in ROLLUPS[name][1] if c != "rank"]
     keys = [c for c in columns if c not in _MEASURES]
     sums = ", ".join(f"sum({c})::{'DOUBLE' if c == 'total' else 'BIGINT'} AS {c}" for c in columns if c in _MEASURES)
-    merged = f"SELECT {', '.join(keys)}, {sums} FROM read_parquet({parts}) GROUP BY ALL"
+    merged = (f"SELECT g, {', '.join(keys)}, {sums} FROM read_parquet({parts}) "
+              f"WHERE g IN ({', '.join(map(str, groups))}) GROUP BY ALL")
     if name == "district_month_terms":
         merged = f"""SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY province, city, district, month
                                                                  ORDER BY count DESC, term) AS rank
                                     FROM ({merged})) WHERE rank <= {TOP_TERMS}"""
     order = ", ".join(c for c in ROLLUPS[name][1] if c not in _MEASURES)
-    return f"SELECT {', '.join(ROLLUPS[name][1])} FROM ({merged}) ORDER BY {order}"
+    return f"SELECT g, {', '.join(ROLLUPS[name][1])} FROM ({merged}) ORDER BY g, {order}"
 
 
 def _unchanged(file: Path, previous: Path) -> bool:
@@ -87,18 +92,23 @@ def _quoted(path: Path) -> str:
 
 
 def build_rollups(gen: Path, previous: Path | None = None) -> None:
-    """Compute every rollup of generation `gen` into `gen/rollups/<name>.parquet`.
+    """Compute every rollup of generation `gen` into `gen/rollups/<name>.parquet/part-GG.parquet`.
 
-    Each rollup is first computed per bucket of source files (gen/rollups/parts/<name>/); a
-    bucket whose table parts are the very files of the `previous` generation (hard links) keeps
-    its previous rollup parts, so a rebuild after a small change reads little. The parts are then
-    merged (measures summed, terms ranked), so the result does not depend on what was reused.
+    Two levels, so that a rebuild after a small change reads little:
+    1. per bucket of source files (gen/rollups/parts/<name>/part-XX.parquet), additive measures
+       per group; a bucket whose table parts are the very files of the `previous` generation
+       (hard links) keeps its previous rollup parts;
+    2. merged per group hash `g` (GROUPS parts): only the groups found in the recomputed buckets'
+       old and new parts are merged again, the others keep their previous parts.
+    The result does not depend on what was reused (tests/test_incremental.py).
 
     Args:
         gen: a build generation (holds `<table>.parquet/part-XX.parquet`).
         previous: the generation `gen` was derived from, or None.
     """
     import duckdb
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
     from civic import store
 
@@ -108,6 +118,7 @@ def build_rollups(gen: Path, previous: Path | None = None) -> None:
             con.register(f"empty_{name}", store.schema(name).empty_table())
         # a corpus without articles still gets (empty) rollups, from one part over empty tables
         buckets = sorted(p.name for p in (gen / "articles.parquet").glob("part-*.parquet")) or ["part-empty.parquet"]
+        stale_groups: dict[str, set[int]] = {name: set() for name in ROLLUPS}
         for part in buckets:
             files = {t: gen / f"{t}.parquet" / part for t in _TABLES}
             reuse = previous is not None and all(_unchanged(f, previous / f"{t}.parquet" / part)
@@ -121,11 +132,38 @@ def build_rollups(gen: Path, previous: Path | None = None) -> None:
                 old = previous / "rollups" / "parts" / name / part if previous else None
                 if reuse and old is not None and old.exists():
                     os.link(old, target)
-                else:
-                    con.execute(f"COPY ({_PARTIAL_SQL[name]}) TO {_quoted(target)} (FORMAT parquet)")
+                    continue
+                con.execute(f"COPY (SELECT {_GROUP} AS g, * FROM ({_PARTIAL_SQL[name]}) ORDER BY g) "
+                            f"TO {_quoted(target)} (FORMAT parquet, ROW_GROUP_SIZE 16384)")
+                for changed in (target, old) if previous else ():
+                    if changed is not None and changed.exists():
+                        stale_groups[name].update(pc.unique(pq.read_table(changed, columns=["g"])["g"]).to_pylist())
         for name in ROLLUPS:
-            parts = _quoted(gen / "rollups" / "parts" / name / "*.parquet")
-            target = _quoted(gen / "rollups" / f"{name}.parquet")
-            con.execute(f"COPY ({_merge_sql(name, parts)}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
+            _merge(con, gen, previous, name, stale_groups[name])
     finally:
         con.close()
+
+
+def _merge(con, gen: Path, previous: Path | None, name: str, stale: set[int]) -> None:
+    """Write the merged parts of rollup `name`: recomputed for the `stale` groups, linked otherwise."""
+    import pyarrow.parquet as pq
+
+    folder = gen / "rollups" / f"{name}.parquet"
+    folder.mkdir(parents=True, exist_ok=True)
+    old = previous / "rollups" / f"{name}.parquet" if previous else None
+    fresh = set(range(GROUPS)) if old is None or not old.is_dir() else stale
+    for group in sorted(set(range(GROUPS)) - fresh):
+        if (old / f"part-{group:02x}.parquet").exists():
+            os.link(old / f"part-{group:02x}.parquet", folder / f"part-{group:02x}.parquet")
+    parts = _quoted(gen / "rollups" / "parts" / name / "*.parquet")
+    table = con.sql(_merge_sql(name, parts, sorted(fresh) or [-1])).to_arrow_table()
+    groups = table["g"].to_pylist()
+    table = table.drop_columns(["g"])
+    start = 0
+    for index in range(1, len(groups) + 1):
+        if index == len(groups) or groups[index] != groups[start]:
+            pq.write_table(table.slice(start, index - start), folder / f"part-{groups[start]:02x}.parquet",
+                           compression="zstd")
+            start = index
+    if not any(folder.iterdir()):
+        pq.write_table(table, folder / "part-empty.parquet", compression="zstd")
