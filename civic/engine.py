@@ -50,12 +50,13 @@ def _run_pool(fn, tasks, workers, initializer) -> Iterator[Any]:
         yield from _bounded(pool.submit, fn, tasks, workers * IN_FLIGHT_PER_WORKER, _wait_futures)
 
 
-def _wait_futures(pending: set[Future]) -> tuple[set, set]:
+def _wait_futures(pending: set[Future]) -> tuple[set[Future], set[Future]]:
     done, rest = wait(pending, return_when=FIRST_COMPLETED)
     return done, rest
 
 
 def _bounded(submit, fn, tasks, limit: int, wait_some) -> Iterator[Any]:
+    """Results of submit(fn, task) for every task, with at most `limit` tasks submitted and unfinished."""
     pending: set = set()
     iterator = iter(tasks)
     exhausted = False
@@ -70,7 +71,6 @@ def _bounded(submit, fn, tasks, limit: int, wait_some) -> Iterator[Any]:
             done, pending = wait_some(pending)
             for future in done:
                 yield future.result()
-
 
 
 def _run_dask(fn, tasks, *, workers: int, scheduler: str | None) -> Iterator[Any]:

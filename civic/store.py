@@ -5,7 +5,7 @@ Layout of an output folder `out/` (readers should go through `connect` or `read_
     out/current              -> .builds/<id>              symlink, replaced atomically by each build
     out/<table>.parquet      -> current/<table>.parquet   a folder of part files, one per bucket
     out/<table>.csv          -> current/<table>.csv       one file: BOM, header, the parts' rows
-    out/rollups              -> current/rollups           small aggregate tables (civic/rollups.py)
+    out/rollups              -> current/rollups           aggregate tables, rollups/<name>.parquet/part-GG.parquet
     out/.builds/<id>/csv/<table>/part-XX.csv             CSV rows of each part (no header)
     out/.builds/<id>/parsed/<table>.parquet/part-XX.parquet   rows as parsed, before corpus-wide steps
     out/.builds/<id>/sources.parquet                     the files of the build and their content hash
