@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from civic.config import RESOURCES_DIR
+from civic.wordtrie import trie_pattern
 
 DIVISIONS_FILE = RESOURCES_DIR / "gazetteer_divisions.tsv"
 STREETS_FILE = RESOURCES_DIR / "gazetteer_streets.tsv"
@@ -306,32 +307,6 @@ _COMMUNITY_STOP = re.compile(r"^[各该全本每此这那其多驻进入到在�
 def _starts(text: str, at: int) -> bool:
     """A name can start at `at`: text start, after punctuation or a function word, after 深入/走进."""
     return at == 0 or bool(_BOUNDARY.match(text, at - 1)) or text[max(0, at - 2):at] in _VISIT
-
-
-def trie_pattern(words: list[str]) -> str:
-    """One regex alternation of `words` that matches the longest word at each position.
-
-    The words share prefixes in a trie, so Python's regex engine walks it in C instead of
-    trying thousands of alternatives one by one.
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def pattern(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + body + ")?"
-        return body
-
-    return pattern(trie)
 
 
 class Matcher:

@@ -29,12 +29,12 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from civic.config import RESOURCES_DIR
+from civic.wordtrie import trie_pattern
 
 TAXONOMY_FILE = RESOURCES_DIR / "themes.csv"
 THEME_IDS = ("sanitation", "demolition", "parking", "street_order", "publicity", "volunteer", "party", "air",
@@ -143,31 +143,7 @@ def _index() -> _Index:
     for theme in taxonomy():
         for word, weight in theme.keywords.items():
             themes_of[word].append((theme.id, weight))
-    return _Index(re.compile(_trie_pattern(themes_of)), dict(themes_of))
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regex matching any of `words`, longest first at each position, shaped as a trie.
-
-    Sibling branches start with different characters, so the engine follows one branch per
-    position instead of trying every word (about 10x faster than a flat alternation); greedy
-    optional tails make the longest word win, backtracking to a shorter one when needed.
-    """
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def pattern(node: dict) -> str:
-        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-        return f"(?:{body})?" if "" in node else body
-
-    return pattern(trie)
+    return _Index(re.compile(trie_pattern(themes_of)), dict(themes_of))
 
 
 def theme_scores(title: str, text: str) -> dict[str, tuple[float, dict[str, float]]]:

@@ -6,7 +6,6 @@ import functools
 import importlib.util
 import io
 import json
-import re
 import sys
 import zipfile
 from pathlib import Path
@@ -21,7 +20,6 @@ from civic.gazetteer import (
     load_divisions,
     load_streets,
     matcher,
-    trie_pattern,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,11 +148,6 @@ def test_bare_city_names_are_weak():
 def test_communities(text, expected):
     streets = matcher().streets(text)
     assert [m.name for m in matcher().communities(text, streets)] == expected
-
-
-def test_trie_pattern_matches_longest_word():
-    regex = re.compile(trie_pattern(["郑州", "郑州市", "二七区", "二"]))
-    assert [m.group() for m in regex.finditer("郑州市二七区二郑州")] == ["郑州市", "二七区", "二", "郑州"]
 
 
 # --- loaders: malformed files name the file and the line --------------------------------------

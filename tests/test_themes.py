@@ -142,18 +142,3 @@ def test_keyword_without_weight_weighs_one(tmp_path: Path):
     path = tmp_path / "themes.csv"
     path.write_text("theme,zh,en,keywords\nair,大气污染防治,Air,雾霾|扬尘:3\n", encoding="utf-8")
     assert load_taxonomy(path)[0].keywords == {"雾霾": 1.0, "扬尘": 3.0}
-
-
-@pytest.mark.parametrize(("words", "text", "expected"), [
-    (["大气污染", "大气污染防治", "污染"], "推进大气污染防治,减少污染", ["大气污染防治", "污染"]),
-    # the longer word fails part-way: back off to the shorter one
-    (["大气污染", "大气污染防治"], "大气污染防控", ["大气污染"]),
-    (["垃圾", "垃圾分类", "分类"], "垃圾分离,分类投放", ["垃圾", "分类"]),
-    (["a+b", "a"], "a+b a", ["a+b", "a"]),
-])
-def test_trie_pattern_takes_longest_keyword(words, text, expected):
-    import re
-
-    from civic.themes import _trie_pattern
-
-    assert re.findall(_trie_pattern(words), text) == expected
