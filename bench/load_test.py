@@ -279,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=2, help="filter+download rounds per session (default 2)")
     p.add_argument("--pages", type=int, default=300, help="pages in the corpus (default 300)")
     p.add_argument("--timeout", type=float, default=180, help="seconds allowed per action (default 180)")
+    p.add_argument("--app", default=str(ROOT / "dashboard.py"), help="the streamlit script (default dashboard.py)")
     args = p.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="civic-load-") as folder:
@@ -291,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         env = {**os.environ, "CIVIC_RAW": str(raw), "CIVIC_PROCESSED": str(out)}
         server = subprocess.Popen(
-            [PYTHON, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+            [PYTHON, "-m", "streamlit", "run", args.app, "--server.port", str(port),
              "--server.address", HOST, "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
