@@ -12,9 +12,11 @@ identical to a full build (tests/test_incremental.py).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG as stat_is_file
 
 import pandas as pd
 import pyarrow as pa
@@ -23,7 +25,7 @@ import pyarrow.parquet as pq
 
 from civic import store
 from civic.engine import run as engine_run
-from civic.ingest import Source, file_sha256, iter_source_parts, list_sources, page_metadata, read_source
+from civic.ingest import Source, file_sha256, iter_source_parts, page_metadata, read_source
 from civic.places import refine_with_corpus
 from civic.schema import TABLES
 
@@ -109,19 +111,32 @@ def scan(raw: Path, known: dict[str, dict]) -> list[SourceFile]:
         known: source name -> row of the previous build's sources (size, mtime_ns, sha256).
     """
     files = []
-    for path in list_sources(raw):
-        stat = path.stat()
-        name = path.relative_to(raw).as_posix()
+    for name, stat in _listing(raw):
         old = known.get(name)
         if old is None:
             sha = ""
         elif (old["size"], old["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
             sha = old["sha256"]
         else:
-            sha = file_sha256(path)
+            sha = file_sha256(raw / name)
         bucket = old["bucket"] if old else store.bucket_of(name)
-        files.append(SourceFile(name, path, stat.st_size, stat.st_mtime_ns, sha, bucket))
+        files.append(SourceFile(name, raw / name, stat.st_size, stat.st_mtime_ns, sha, bucket))
     return sorted(files, key=lambda f: (f.bucket, f.name))
+
+
+def _listing(raw: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """(name relative to raw, stat) of the files `ingest.list_sources` lists, without pathlib:
+    at 100,000 files its Path objects cost seconds (tests/test_incremental.py keeps the two equal)."""
+    root = os.fspath(raw)
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        relative = os.path.relpath(folder, root)
+        for name in names:
+            if name.startswith(".") or not name.lower().endswith(".txt"):
+                continue
+            stat = os.stat(os.path.join(folder, name))
+            if stat_is_file(stat.st_mode):
+                yield (name if relative == "." else f"{relative.replace(os.sep, '/')}/{name}"), stat
 
 
 def is_parsed(name: str) -> bool:
@@ -269,9 +284,9 @@ def corpus_step(gen: Path, previous: Path | None, affected: set[int]) -> None:
     of each bucket is fingerprinted (gen/corpus.parquet): a bucket whose files did not change and
     whose fingerprint is the previous one keeps its parts.
     """
-    articles = _readis_parsed(gen, "articles", columns=list(CORPUS_COLUMNS))
+    articles = _read_parsed(gen, "articles", columns=list(CORPUS_COLUMNS))
     candidate = ((articles["street"].fillna("") != "") & (articles["district"].fillna("") == "")).to_numpy()
-    places = _readis_parsed(gen, "places", article_ids=articles["article_id"][candidate].tolist())
+    places = _read_parsed(gen, "places", article_ids=articles["article_id"][candidate].tolist())
     refined, places = refine_with_corpus(articles, places)
     refined = refined[candidate]
     buckets = refined["source"].map({source: store.bucket_of(source) for source in refined["source"].unique()})
@@ -316,7 +331,7 @@ def _fingerprints(df: pd.DataFrame, buckets: pd.Series) -> dict[int, str]:
     return {int(bucket): f"{counts[bucket]}:{int(sums[bucket]):x}" for bucket in sums.index}
 
 
-def _readis_parsed(gen: Path, name: str, columns: list[str] | None = None,
+def _read_parsed(gen: Path, name: str, columns: list[str] | None = None,
                  article_ids: list[str] | None = None) -> pd.DataFrame:
     """Rows of table `name` as parsed (before the corpus step), optionally of some articles only."""
     folder = gen / "parsed" / f"{name}.parquet"

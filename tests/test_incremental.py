@@ -113,3 +113,16 @@ def test_parser_change_parses_everything_and_drops_removed_files(raw, tmp_path, 
     monkeypatch.setattr(incremental, "parser_version", lambda: "a newer parser")
     assert len(_build(raw, out)) == 3
     assert sorted(store.read_table("build_report", out)["source"]) == [p.name for p in SAMPLE[1:4]]
+
+
+def test_scan_lists_what_ingest_lists(tmp_path):
+    for name in ("a.txt", "B.TXT", "notes.md", ".hidden.txt", "sub/c.txt", ".git/d.txt", "sub/.e.txt",
+                 "sub/deep/f.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("本报讯", encoding="utf-8")
+    (tmp_path / "folder.txt").mkdir()
+    from civic.ingest import list_sources
+
+    expected = sorted(p.relative_to(tmp_path).as_posix() for p in list_sources(tmp_path))
+    assert sorted(f.name for f in incremental.scan(tmp_path, {})) == expected == [
+        "B.TXT", "a.txt", "sub/c.txt", "sub/deep/f.txt"]
