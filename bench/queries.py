@@ -49,7 +49,10 @@ def time_queries(out: Path, repeat: int) -> list[tuple[str, str, float]]:
     for name, fn in inspect.getmembers(queries, inspect.isfunction):
         if name.startswith("_") or fn.__module__ != queries.__name__ or name == "where":
             continue
-        params = list(inspect.signature(fn).parameters.values())[1:]
+        params = list(inspect.signature(fn).parameters.values())
+        if not params or params[0].name != "con":
+            continue
+        params = params[1:]
         for label, flt in (("all", Filters()), ("one city", Filters(cities=(values["city"],)))):
             args = []
             for p in params:
