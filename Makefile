@@ -8,7 +8,7 @@ OUT    := data/processed
 .PHONY: run test venv dev sysdeps data lint bench clean
 
 run: venv data  ## set up, build tables if missing or stale, serve on http://localhost:8501
-	$(BIN)/streamlit run dashboard.py --server.port 8501
+	$(BIN)/streamlit run dashboard.py --server.port 8501 --server.maxUploadSize $${CIVIC_UPLOAD_MAX_MB:-20}
 
 test: dev sysdeps  ## set up (incl. fonts-wqy-microhei, chromium) and run every test
 	$(BIN)/python -m pytest
