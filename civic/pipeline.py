@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from civic import config, incremental, store
 from civic.clean import clean
-from civic.dates import extract_date
+from civic.dates import extract_date, publication_date
 from civic.gazetteer import matcher
 from civic.incremental import Item
 from civic.ingest import Source, page_metadata, read_source
@@ -78,7 +78,8 @@ def parse_source(source: Source, *, paper_city: str = "", year: int | None = Non
         seen[span.title] = occurrence + 1
         aid = article_id(source.name, span.title, span.body, occurrence)
         covered += cleaned.offsets[span.end] - cleaned.offsets[span.start]  # in source characters
-        date = extract_date(span.body, year=year, page_date=page_date)
+        published = page_date or publication_date(span.meta) or None  # a web article's 发布时间
+        date = extract_date(span.body, year=year or _year(published or "", None), page_date=published)
         located = locate(span.title, span.body, context)
         rows["articles"].append({
             "article_id": aid, "source": source.name, "seq": seq, "title": span.title,

@@ -21,6 +21,13 @@ def test_parse_source_gives_rows_of_every_table_and_one_report_row():
     assert report["chars_in"] == len(text) and report["articles"] == len(rows["articles"]) > 0
 
 
+def test_web_article_dates_yesterday_from_its_publication_line():
+    text = ("劲松街道开展环境整治\n来源:北京日报客户端 发布时间:2023-05-12 09:30\n\n"
+            "昨日上午,朝阳区劲松街道组织志愿者120余人,清理楼道堆物堆料86处。\n")
+    (article,) = pipeline.parse_source(Source("web.txt", text, "utf-8", "0" * 64))["articles"]
+    assert (article["date"], article["year"], article["month"]) == ("2023-05-11", 2023, "2023-05")
+
+
 def test_unreadable_source_is_an_error_row_naming_the_file():
     rows = pipeline.parse_source(Source("a.txt", "", "", "0" * 64, "a.txt: not text (PNG image)"))
     assert rows["build_report"] == [{"source": "a.txt", "encoding": "", "chars_in": 0, "articles": 0,
