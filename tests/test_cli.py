@@ -47,6 +47,13 @@ def test_a_file_that_fails_exits_1_and_the_others_are_written(raw, tmp_path, cap
     assert "error: scan.txt: " in captured.err and "scan.txt: scan.txt" not in captured.err
 
 
+def test_bad_manifest_rows_are_warned_about_and_not_fatal(raw, tmp_path, capsys):
+    with (raw / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("missing_page.txt,郑州市,2019,\n")
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    assert "warning: manifest.csv: missing_page.txt is listed but not in the raw folder" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["build", "--raw", "{tmp}/nope"], "raw folder not found"),
     (["build", "--engine", "spark"], "invalid choice: 'spark'"),
