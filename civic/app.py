@@ -344,20 +344,35 @@ def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: s
         filtered: False for data the filters do not apply to (their values stay out of the name).
         rows: the row count when `data` is a function; over `EXCEL_MAX_ROWS` the .xlsx button is off.
 
-    The bytes are made only when a button is clicked.
+    The bytes of a frame are made with the page (cached per frame): Streamlit serves a file made
+    on click from a store that other sessions' reruns clean up, so under concurrent users such
+    downloads failed with 404 (bench/load_test.py: 9 of 64). Whole tables, too big to make on
+    every rerun, are still made on click.
     """
     parts = filters().name_parts() if filtered else {}
-    make = data if callable(data) else (lambda: data)
+    sheet = what[:31]
+    if callable(data):
+        csv_bytes = lambda: exports.to_csv_bytes(data())  # noqa: E731
+        xlsx_bytes = lambda: exports.to_xlsx_bytes(data(), sheet)  # noqa: E731
+        too_big = (rows or 0) > EXCEL_MAX_ROWS
+    else:
+        csv_bytes, xlsx_bytes = export_bytes(data, "csv", sheet), export_bytes(data, "xlsx", sheet)
+        too_big = False
     row = st.container(horizontal=True)
-    row.download_button(t("download.csv"), data=lambda: exports.to_csv_bytes(make()),
+    row.download_button(t("download.csv"), data=csv_bytes,
                         file_name=exports.download_name(what, parts, "csv"),
                         mime="text/csv", key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    too_big = (rows if rows is not None else len(data) if not callable(data) else 0) > EXCEL_MAX_ROWS
-    row.download_button(t("download.xlsx"), data=lambda: exports.to_xlsx_bytes(make(), what[:31]),
+    row.download_button(t("download.xlsx"), data=xlsx_bytes,
                         disabled=too_big, help=t("download.too_big") if too_big else None,
                         file_name=exports.download_name(what, parts, "xlsx"), key=f"{key}_xlsx", on_click="ignore",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         icon=":material/table:")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def export_bytes(frame: pd.DataFrame, kind: str, sheet: str) -> bytes:
+    """A small frame as CSV or .xlsx bytes, cached by its content."""
+    return exports.to_csv_bytes(frame) if kind == "csv" else exports.to_xlsx_bytes(frame, sheet)
 
 
 def approx_number(value: float, approx: bool) -> str:
