@@ -19,11 +19,14 @@ import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jieba
-import jieba.posseg
 
 from civic.config import RESOURCES_DIR
+
+if TYPE_CHECKING:
+    import jieba.posseg
 
 WORDS_FILE = RESOURCES_DIR / "metric_words.csv"
 WORD_ROLES = ("verb", "tail", "noun", "light", "place", "title", "generic")
@@ -66,22 +69,12 @@ _NEGATIONS = frozenset("不非无")
 _PLACES_LONGEST_FIRST = sorted(WORDS["place"], key=len, reverse=True)
 
 
-class _PrivateTagger(jieba.posseg.POSTokenizer):
-    """A POSTokenizer over `tokenizer` that copies the word tags jieba.posseg already read from the
-    same dictionary file instead of parsing it again (0.6 s per process). civic never adds words
-    to jieba's global tagger, so its table is still the dictionary file's."""
-
-    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
-        if tokenizer.dictionary != jieba.posseg.dt.tokenizer.dictionary:
-            super().__init__(tokenizer)
-            return
-        self.tokenizer = tokenizer
-        self.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)  # a copy: our words must not reach the global one
-
-
 @functools.cache
 def _tagger() -> jieba.posseg.POSTokenizer:
-    """A part-of-speech tagger on a private jieba dictionary with the metric nouns added."""
+    """A part-of-speech tagger on a private jieba dictionary with the metric nouns added.
+
+    jieba.posseg is imported here, not with this module: its import reads jieba's whole
+    dictionary (0.6 s), which only the processes that parse need."""
     tokenizer = jieba.Tokenizer()
     for word in WORDS["noun"]:
         tokenizer.add_word(word, freq=100_000, tag="n")
@@ -89,7 +82,22 @@ def _tagger() -> jieba.posseg.POSTokenizer:
     for word in WORDS["verb"] | WORDS["light"] | WORDS["title"]:
         if word not in tokenizer.FREQ:  # known verbs keep their tags (专项整治 is a noun phrase)
             tokenizer.add_word(word, tag="v")
-    return _PrivateTagger(tokenizer)
+    return _private_tagger(tokenizer)
+
+
+def _private_tagger(tokenizer: jieba.Tokenizer) -> jieba.posseg.POSTokenizer:
+    """A POSTokenizer over `tokenizer`. On jieba's default dictionary it copies the word tags that
+    jieba.posseg read at import instead of parsing the file again (0.6 s per process); civic never
+    adds words to jieba's global tagger, so that table is still the file's."""
+    import jieba.posseg
+
+    shared = jieba.posseg.dt
+    if tokenizer.dictionary != shared.tokenizer.dictionary:
+        return jieba.posseg.POSTokenizer(tokenizer)
+    tagger = object.__new__(jieba.posseg.POSTokenizer)  # its __init__ would read the dictionary file again
+    tagger.tokenizer = tokenizer
+    tagger.word_tag_tab = dict(shared.word_tag_tab)  # a copy: our words must not reach the global tagger
+    return tagger
 
 
 def read_what(text: str, start: int, end: int, consumed: int, kind: str, *,
