@@ -1,7 +1,7 @@
 """A build killed halfway (SIGKILL, no clean-up) leaves the previous tables intact and
 readable, releases the build lock, and the next build completes.
 
-Each test starts `python -m civic build` on a corpus of ~40 sample-page copies (a few
+Each test starts `python -m civic build` on a corpus of ~120 sample-page copies (several
 seconds), kills its whole process group (workers included) either early (while it loads
 and parses) or at its first progress report (parsed rows in hand, tables being written),
 then reads every table with civic.store.read_table.
@@ -24,7 +24,7 @@ from civic.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "data" / "raw").glob("*.txt"))
-COPIES = 40
+COPIES = 120  # enough pages that no machine finishes the build before the kill point
 EARLY_SECONDS = 1.5  # a kill point, not a timing assertion: any point before the end will do
 
 pytestmark = pytest.mark.slow
