@@ -134,8 +134,10 @@ def _sub(pattern: str, replacement: str, text: str, offsets: list[int]) -> tuple
 
 def ends_paragraph(block: str) -> bool:
     """True when `block` ends like a finished sentence (`。`, `!`, `。”`, ...)."""
-    stripped = block.rstrip(CLOSERS)
-    return bool(stripped) and stripped[-1] in TERMINAL
+    end = len(block)  # walks back over the closers only: blocks are long, and this is asked per line
+    while end and block[end - 1] in CLOSERS:
+        end -= 1
+    return end > 0 and block[end - 1] in TERMINAL
 
 
 def unbalanced(block: str) -> bool:
@@ -181,7 +183,7 @@ def should_join(before: str, after: str) -> bool:
         return True
     if before[-1].isdigit() and not continues_number(after):
         return False  # 宣传板150 | 路、辽河大路: a printed figure goes on with its unit, not with other text
-    tail = re.split(r"[。!?]", before)[-1].lstrip()  # a byline glued after the last sentence
+    tail = before[max(map(before.rfind, "。!?")) + 1:].lstrip()  # a byline glued after the last sentence
     if (any(_BYLINE.match(part) or _CAPTION_NUMBER.match(part) for part in (before, tail, after))
             or _LEAD.match(after)):
         return False

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from civic.clean import clean, should_join
+from civic.clean import clean, ends_paragraph, should_join
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 PAGES = sorted(RAW.glob("*.txt"))
@@ -120,6 +120,23 @@ def test_broken_sentences_are_rejoined(raw, expected):
 def test_paragraphs_and_headlines_stay_apart(before, after):
     assert not should_join(before, after)
     assert clean(f"{before}\n\n{after}").text == f"{before}\n\n{after}"
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("全面清理墙面。", True),
+        ("他说:“一定要管好。”", True),
+        ("《条例》施行后,市民反映良好!)”", True),
+        ("宣传册3000余册", False),
+        ("“文明使者”", False),
+        ("。”", True),
+        ("”", False),
+        ("", False),
+    ],
+)
+def test_ends_paragraph_looks_past_closing_quotes(block, expected):
+    assert ends_paragraph(block) is expected
 
 
 def test_gb18030_style_page_with_crlf_keeps_offsets():
