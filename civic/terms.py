@@ -74,4 +74,4 @@ def count_terms(text: str, tokenizer: TokenizerProtocol) -> Counter[str]:
         term -> occurrences; stopwords, punctuation, numbers, single characters and non-Han
         tokens removed.
     """
-    return Counter(token for token in tokenizer.cut(text) if is_term(token))
+    return Counter(filter(is_term, tokenizer.cut(text)))
