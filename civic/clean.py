@@ -41,6 +41,7 @@ _PLAIN = re.compile(
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 _BYLINE = re.compile(r"^[(]?(本报记者|记者|通讯员|实习生|摄影|图/|文/|文图|来源|发布时间|责任编辑|编辑)")
 _LEAD = re.compile(r"^(本报讯|本报消息|本报\d{1,2}月\d{1,2}日讯)")
+_TWO_CHARACTER_ENTRY = re.compile(r"^([^ \n]{2}) (\d+)(?= )", re.MULTILINE)  # `word freq tag` in jieba's dict
 _CAPTION_NUMBER = re.compile(r"^(\d{1,2}[ .、]|[\u2460-\u24ff\u2776-\u2793])")
 
 
@@ -219,13 +220,9 @@ def _two_character_words() -> dict[str, int]:
     """Two-character words and their frequencies from jieba's bundled dictionary (`word freq tag`)."""
     import jieba
 
-    words: dict[str, int] = {}
     with jieba.get_dict_file() as dictionary:
-        for raw in dictionary:
-            parts = raw.decode("utf-8").split(" ")
-            if len(parts[0]) == 2 and len(parts) > 1 and parts[1].isdigit():
-                words[parts[0]] = int(parts[1])
-    return words
+        entries = dictionary.read().decode("utf-8")
+    return {word: int(freq) for word, freq in _TWO_CHARACTER_ENTRY.findall(entries)}  # one pass, not per line
 
 
 def _rejoin_columns(text: str, offsets: list[int]) -> tuple[str, list[int]]:
