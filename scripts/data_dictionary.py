@@ -14,12 +14,17 @@ START = "<!-- data-dictionary:start"
 END = "<!-- data-dictionary:end -->"
 
 
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: `|` would end the cell (ok | warning | error)."""
+    return text.replace("|", "\\|")
+
+
 def data_dictionary() -> str:
     """Markdown: a heading and a column table per output table."""
     parts = []
     for table in TABLES.values():
         lines = [f"### `{table.name}`", "", table.doc, "", "| column | type | meaning |", "| --- | --- | --- |"]
-        lines += [f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in table.columns]
+        lines += [f"| `{c.name}` | {c.dtype} | {_cell(c.doc)} |" for c in table.columns]
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
