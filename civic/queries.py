@@ -53,12 +53,8 @@ def _in(column: str, values: tuple[str, ...]) -> tuple[str, list]:
     return f"{column} IN ({', '.join('?' * len(values))})", list(values)
 
 
-def where(f: Filters, alias: str = "a") -> tuple[str, list]:
-    """SQL condition on `articles AS alias` for the filter, and its parameters in order.
-
-    The date range matches full dates day by day and month-only dates (`--MM-DD` with a page year)
-    by their month; articles without any date drop out when a range is set.
-    """
+def _place_clauses(f: Filters, alias: str) -> tuple[list[str], list]:
+    """SQL conditions on `alias.city/district/street` for the place filters, and their parameters."""
     clauses: list[str] = []
     params: list = []
     for column, values in (("city", f.cities), ("district", f.districts), ("street", f.streets)):
@@ -66,6 +62,16 @@ def where(f: Filters, alias: str = "a") -> tuple[str, list]:
             clause, args = _in(f"{alias}.{column}", values)
             clauses.append(clause)
             params += args
+    return clauses, params
+
+
+def where(f: Filters, alias: str = "a") -> tuple[str, list]:
+    """SQL condition on `articles AS alias` for the filter, and its parameters in order.
+
+    The date range matches full dates day by day and month-only dates (`--MM-DD` with a page year)
+    by their month; articles without any date drop out when a range is set.
+    """
+    clauses, params = _place_clauses(f, alias)
     if f.date_from or f.date_to:
         lo, hi = f.date_from or "0000-01-01", f.date_to or "9999-12-31"
         clauses.append(f"(CASE WHEN {alias}.date LIKE '{_FULL_DATE}' THEN {alias}.date BETWEEN ? AND ? "
@@ -115,13 +121,7 @@ def _rollup(con, f: Filters, name: str, *, by_street: bool = False) -> tuple[str
     exists = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [f"rollup_{name}"]).fetchone()[0]
     if not exists:
         return None
-    clauses: list[str] = []
-    params: list = []
-    for column, values in (("city", f.cities), ("district", f.districts), ("street", f.streets)):
-        if values:
-            clause, args = _in(f"r.{column}", values)
-            clauses.append(clause)
-            params += args
+    clauses, params = _place_clauses(f, "r")
     if f.date_from or f.date_to:
         clauses.append("r.month BETWEEN ? AND ?")
         params += [(f.date_from or "0000-01")[:7], (f.date_to or "9999-12")[:7]]
