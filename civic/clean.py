@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from civic.metrics import UNITS
+
 #: Sentence-final punctuation: a block ending with one of these is a finished paragraph.
 TERMINAL = "。!?;…"
 #: Closing quotes/brackets that may follow a terminal mark (`。”`).
@@ -158,6 +160,7 @@ def _headline_like(block: str) -> bool:
 
 
 NUMBER_TAILS = "余多万千百亿%.几来"
+_UNIT_NAMES = tuple(UNITS)
 
 
 def should_join(before: str, after: str) -> bool:
@@ -197,9 +200,7 @@ def should_join(before: str, after: str) -> bool:
 
 def continues_number(block: str) -> bool:
     """True when `block` can carry on a number cut at a line end: 150|余幅, 3|万份, 45|处."""
-    from civic.metrics import UNITS
-
-    return block[0].isdigit() or block[0] in NUMBER_TAILS or any(block.startswith(unit) for unit in UNITS)
+    return block[0].isdigit() or block[0] in NUMBER_TAILS or block.startswith(_UNIT_NAMES)
 
 
 def _short_first_sentence(block: str) -> bool:
