@@ -3,6 +3,7 @@
 Commands:
     build   parse raw pages into tables   `python -m civic build --raw data/raw --out data/processed`
     info    print what is built           `python -m civic info`
+    export  write tables as CSV files     `python -m civic export --tables articles,metrics`
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from civic import config
 
-COMMANDS = ("build", "info")
+COMMANDS = ("build", "info", "export")
 
 
 class ProgressBar:
@@ -89,6 +90,32 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write whole tables of the current build as CSV files (UTF-8 with BOM, formulas neutralised).
+
+    Builds write Parquet only; this makes `<table>.csv` files for spreadsheets and other tools,
+    by default in `<out>/csv/`.
+
+    Example: python -m civic export --out data/processed --to ~/civic-csv --tables articles,metrics
+    """
+    from civic import store
+    from civic.schema import TABLES
+
+    out = Path(args.out) if args.out else config.processed_dir()
+    names = [n.strip() for n in args.tables.split(",") if n.strip()] if args.tables else list(TABLES)
+    if unknown := [n for n in names if n not in TABLES]:
+        print(f"civic export: unknown table {', '.join(unknown)}; tables are: {', '.join(TABLES)}", file=sys.stderr)
+        return 2
+    if not (out / "build_report.parquet").exists():
+        print(f"nothing built in {out}; run: python -m civic build", file=sys.stderr)
+        return 1
+    folder = Path(args.to) if args.to else out / "csv"
+    for name in names:
+        rows = store.export_csv(name, out, folder / f"{name}.csv")
+        print(f"{folder / f'{name}.csv'}  {rows} rows")
+    return 0
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
@@ -112,6 +139,11 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("info", help="print what is built")
     i.add_argument("--out", help="folder of the tables (default data/processed)")
     i.set_defaults(func=cmd_info)
+    e = sub.add_parser("export", help="write tables as CSV files")
+    e.add_argument("--out", help="folder of the tables (default data/processed)")
+    e.add_argument("--to", help="folder for the CSV files (default: <out>/csv)")
+    e.add_argument("--tables", help="comma-separated table names (default: every table)")
+    e.set_defaults(func=cmd_export)
     return p
 
 

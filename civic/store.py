@@ -1,14 +1,16 @@
-"""Named tables on disk: Parquet (zstd) and CSV (UTF-8 with BOM), swapped in atomically.
+"""Named tables on disk: Parquet (zstd), swapped in atomically; CSV copies on demand.
 
 Layout of an output folder `out/` (readers should go through `connect` or `read_table`):
 
     out/current              -> .builds/<id>              symlink, replaced atomically by each build
     out/<table>.parquet      -> current/<table>.parquet   a folder of part files, one per bucket
-    out/<table>.csv          -> current/<table>.csv       one file: BOM, header, the parts' rows
     out/rollups              -> current/rollups           aggregate tables, rollups/<name>.parquet/part-GG.parquet
-    out/.builds/<id>/csv/<table>/part-XX.csv             CSV rows of each part (no header)
+    out/csv/<table>.csv      written by `export_csv` (`python -m civic export`) only, never by a build
     out/.builds/<id>/parsed/<table>.parquet/part-XX.parquet   rows as parsed, before corpus-wide steps
     out/.builds/<id>/sources.parquet                     the files of the build and their content hash
+
+Builds write no CSV: rewriting gigabytes of whole-table CSV on every build cost more than the
+parsing of a changed page, so whole-table CSVs are exported when someone asks for them.
 
 A table's rows are split into BUCKETS part files by a hash of the source file name, so a
 rebuild rewrites only the parts whose sources changed and hard-links the others. `articles`
@@ -29,7 +31,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from civic.schema import TABLES
@@ -90,69 +91,51 @@ def new_generation(out: Path) -> Path:
     return gen
 
 
+def part_path(gen: Path, name: str, bucket: int, *, parsed: bool = False) -> Path:
+    """Where bucket `bucket` of table `name` lives in generation `gen` (as parsed, or final)."""
+    return gen / ("parsed" if parsed else "") / f"{name}.parquet" / f"{part_name(bucket)}.parquet"
+
+
 def write_part(gen: Path, name: str, bucket: int, table: pa.Table, *, parsed: bool = False) -> None:
-    """Write one bucket of table `name` into generation `gen` (Parquet, plus CSV rows unless `parsed`)."""
-    folder = gen / ("parsed" if parsed else "") / f"{name}.parquet"
-    folder.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, folder / f"{part_name(bucket)}.parquet", compression="zstd", row_group_size=65536)
-    if not parsed:
-        csv_dir = gen / "csv" / name
-        csv_dir.mkdir(parents=True, exist_ok=True)
-        options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
-        pacsv.write_csv(table, csv_dir / f"{part_name(bucket)}.csv", write_options=options)
+    """Write one bucket of table `name` into generation `gen`."""
+    path = part_path(gen, name, bucket, parsed=parsed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd", row_group_size=65536)
 
 
 def link_part(previous: Path, gen: Path, name: str, bucket: int, *, parsed: bool = False) -> bool:
     """Hard-link an unchanged part from the previous generation; False when it had none."""
-    sub = Path("parsed") if parsed else Path()
-    files = [sub / f"{name}.parquet" / f"{part_name(bucket)}.parquet"]
-    if not parsed:
-        files.append(Path("csv") / name / f"{part_name(bucket)}.csv")
-    if not (previous / files[0]).exists():
+    source, target = part_path(previous, name, bucket, parsed=parsed), part_path(gen, name, bucket, parsed=parsed)
+    if not source.exists():
         return False
-    for rel in files:
-        (gen / rel).parent.mkdir(parents=True, exist_ok=True)
-        os.link(previous / rel, gen / rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.link(source, target)
     return True
 
 
 def read_part(gen: Path, name: str, bucket: int, *, parsed: bool = False) -> pa.Table | None:
     """One bucket of table `name` in generation `gen`, or None when absent."""
-    path = gen / ("parsed" if parsed else "") / f"{name}.parquet" / f"{part_name(bucket)}.parquet"
+    path = part_path(gen, name, bucket, parsed=parsed)
     return pq.read_table(path) if path.exists() else None
 
 
 def finish(gen: Path, names: Iterable[str] = TABLES) -> None:
-    """Give every table a part (an empty one when it has no rows) and its whole-table CSV."""
+    """Give every table a part: an empty one when it has no rows."""
     for name in names:
         folder = gen / f"{name}.parquet"
         folder.mkdir(parents=True, exist_ok=True)
-        parts = sorted(folder.glob("part-*.parquet"))
-        if not parts:
+        if next(folder.glob("part-*.parquet"), None) is None:
             pq.write_table(schema(name).empty_table(), folder / "part-empty.parquet", compression="zstd")
-        header = ",".join(f'"{c}"' for c in schema(name).names)
-        with open(gen / f"{name}.csv", "wb") as csv:
-            csv.write(f"\ufeff{header}\n".encode())
-            csv.flush()
-            for fragment in sorted((gen / "csv" / name).glob("part-*.csv")):
-                _append(fragment, csv.fileno())
-
-
-def _append(path: Path, fd: int) -> None:
-    """Append a file's bytes to an open file, copied inside the kernel (no trip through Python)."""
-    with open(path, "rb") as source:
-        left = os.fstat(source.fileno()).st_size
-        while left > 0:
-            copied = os.copy_file_range(source.fileno(), fd, left)
-            if copied == 0:
-                break
-            left -= copied
 
 
 def commit(out: Path, gen: Path) -> None:
     """Make `gen` the current generation in one atomic rename, then drop stale generations."""
-    names = [f"{n}.parquet" for n in TABLES] + [f"{n}.csv" for n in TABLES] + ["rollups"]
+    names = [f"{n}.parquet" for n in TABLES] + ["rollups"]
     previous = current(out)
+    for name in TABLES:  # whole-table CSVs of builds before `civic export`: dangling links from now on
+        stale = out / f"{name}.csv"
+        if stale.is_symlink() or stale.is_file():
+            stale.unlink()
     for name in names:
         link = out / name
         if not link.is_symlink():
@@ -249,3 +232,64 @@ def row_counts(out: Path) -> dict[str, int]:
         return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in views}
     finally:
         con.close()
+
+
+EXPORT_BATCH_ROWS = 65_536
+
+
+def export_csv(name: str, out: Path, path: Path) -> int:
+    """Write table `name` of the build in `out` as one CSV file; returns its rows.
+
+    Format: UTF-8 with BOM (Excel opens Chinese correctly), a header row of the contract's
+    column names, CRLF rows, strings quoted, missing values empty, booleans `true`/`false`.
+    Text cells a spreadsheet would run as a formula get a leading `'` (civic.exports.neutralise).
+    Streams record batches of EXPORT_BATCH_ROWS rows part by part, so memory stays bounded at
+    any table size; the file is written under a temporary name and renamed, so it is never
+    seen half-written.
+
+    Example: export_csv("articles", Path("data/processed"), Path("data/processed/csv/articles.csv"))
+    """
+    import pyarrow.csv as pacsv
+
+    if name not in TABLES:
+        raise KeyError(f"unknown table {name!r}; tables are: {', '.join(TABLES)}")
+    folder = table_path(name, current(out) or out)  # one generation throughout, even if a build commits
+    parts = sorted(folder.glob("*.parquet")) if folder.is_dir() else [folder]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    rows = 0
+    try:
+        with open(partial, "wb") as sink:
+            sink.write("\ufeff".encode())
+            writer = pacsv.CSVWriter(sink, schema(name), write_options=pacsv.WriteOptions(quoting_style="needed",
+                                                                                       eol="\r\n"))
+            for part in parts:
+                for batch in pq.ParquetFile(part).iter_batches(batch_size=EXPORT_BATCH_ROWS,
+                                                               columns=schema(name).names):
+                    writer.write_batch(_neutralised(batch))
+                    rows += batch.num_rows
+            writer.close()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return rows
+
+
+def _neutralised(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """`batch` with civic.exports.neutralise applied to the text cells that start like a formula
+    (few, so they are found in Arrow and only they pass through Python)."""
+    import pyarrow.compute as pc
+
+    from civic.exports import FORMULA_TRIGGERS, neutralise
+
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_string(column.type):
+            risky = pc.fill_null(pc.starts_with(column, FORMULA_TRIGGERS[0]), False)
+            for trigger in FORMULA_TRIGGERS[1:]:
+                risky = pc.or_(risky, pc.fill_null(pc.starts_with(column, trigger), False))
+            if pc.any(risky).as_py():
+                fixed = [neutralise(value) for value in column.filter(risky).to_pylist()]
+                column = pc.replace_with_mask(column, risky, pa.array(fixed, pa.string()))
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)

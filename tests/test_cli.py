@@ -4,10 +4,13 @@ import shutil
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from civic import store
 from civic.cli import main
 from civic.lock import build_lock
+from civic.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,20 +57,40 @@ def test_bad_manifest_rows_are_warned_about_and_not_fatal(raw, tmp_path, capsys)
     assert "warning: manifest.csv: missing_page.txt is listed but not in the raw folder" in capsys.readouterr().err
 
 
+def test_export_writes_every_table_into_out_csv_by_default(raw, tmp_path, capsys):
+    out = tmp_path / "out"
+    main(["build", "--raw", str(raw), "--out", str(out), "--workers", "1"])
+    capsys.readouterr()
+    assert main(["export", "--out", str(out)]) == 0
+    assert sorted(p.name for p in (out / "csv").iterdir()) == sorted(f"{name}.csv" for name in TABLES)
+    articles = pd.read_csv(out / "csv" / "articles.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(articles) == len(store.read_table("articles", out))
+    assert f"{out / 'csv' / 'build_report.csv'}  5 rows" in capsys.readouterr().out
+
+
+def test_export_some_tables_to_a_folder(raw, tmp_path, capsys):
+    out = tmp_path / "out"
+    main(["build", "--raw", str(raw), "--out", str(out), "--workers", "1"])
+    assert main(["export", "--out", str(out), "--to", str(tmp_path / "csv"), "--tables", "metrics, people"]) == 0
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == ["metrics.csv", "people.csv"]
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["build", "--raw", "{tmp}/nope"], "raw folder not found"),
     (["build", "--engine", "spark"], "invalid choice: 'spark'"),
     (["build", "--workers", "0"], "expected a whole number of at least 1, got '0'"),
     (["build", "--scheduler", "tcp://127.0.0.1:8786"], "--scheduler needs --engine dask"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
+    (["export", "--tables", "articles,article"], "unknown table article; tables are: articles, places"),
 ])
 def test_usage_errors_exit_2(argv, message, tmp_path, capsys):
     assert main([a.replace("{tmp}", str(tmp_path)) for a in argv]) == 2
     assert message in capsys.readouterr().err
 
 
-def test_info_without_build(tmp_path, capsys):
-    assert main(["info", "--out", str(tmp_path)]) == 1
+@pytest.mark.parametrize("command", ["info", "export"])
+def test_nothing_built(command, tmp_path, capsys):
+    assert main([command, "--out", str(tmp_path)]) == 1
     assert "nothing built" in capsys.readouterr().err
 
 

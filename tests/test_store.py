@@ -33,14 +33,49 @@ def test_tables_round_trip_with_contract_dtypes(tmp_path):
     assert len(store.read_table("people", tmp_path)) == 0
 
 
-def test_csv_is_utf8_with_bom_and_quotes_what_needs_it(tmp_path):
+def test_builds_write_no_csv(tmp_path):
     store.write_tables(frames(), tmp_path)
-    data = (tmp_path / "articles.csv").read_bytes()
-    assert data.startswith("\ufeff".encode())
-    back = pd.read_csv(tmp_path / "articles.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert back.columns.tolist() == TABLES["articles"].column_names
-    assert back.loc[0, "text"] == ARTICLE["text"]
-    assert (tmp_path / "people.csv").read_text(encoding="utf-8-sig").strip() == '"article_id","role","name"'
+    assert not list(tmp_path.rglob("*.csv"))
+
+
+FORMULAS = [("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+86 371", "'+86 371"),
+            ("-2019年", "'-2019年"), ("@社区", "'@社区"), ("金水区", "金水区"), ("a=b", "a=b")]
+
+
+def test_export_csv_is_utf8_with_bom_crlf_and_formula_safe(tmp_path):
+    rows = [{**ARTICLE, "article_id": f"a{i}", "seq": i, "title": title} for i, (title, _) in enumerate(FORMULAS)]
+    store.write_tables({"articles": store.frame("articles", rows)}, tmp_path)
+    path = tmp_path / "csv" / "articles.csv"
+    assert store.export_csv("articles", tmp_path, path) == len(FORMULAS)
+    data = path.read_bytes()
+    assert data.startswith("\ufeff\"article_id\",".encode()) and data.count(b"\r\n") == len(FORMULAS) + 1
+    back = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False).set_index("article_id")
+    assert back.columns.tolist() == TABLES["articles"].column_names[1:]
+    assert [back.loc[f"a{i}", "title"] for i in range(len(FORMULAS))] == [safe for _, safe in FORMULAS]
+    assert back.loc["a0", "text"] == ARTICLE["text"] and back.loc["a0", "src_end"] == "40"
+    assert not [p.name for p in path.parent.iterdir() if p.name != "articles.csv"]  # no temporary file left
+
+
+def test_export_csv_streams_every_part_in_batches(tmp_path, monkeypatch):
+    rows = [{"article_id": f"a{i}", "term": term, "count": i} for i, term in enumerate(["志愿者", "=1+1", "楼道"] * 3)]
+    gen = store.new_generation(tmp_path)
+    for bucket in (2, 7):
+        store.write_part(gen, "terms", bucket, store.arrow("terms", rows[bucket % 2::2]))
+    store.finish(gen)
+    store.commit(tmp_path, gen)
+    store.export_csv("terms", tmp_path, tmp_path / "whole.csv")
+    monkeypatch.setattr(store, "EXPORT_BATCH_ROWS", 2)
+    store.export_csv("terms", tmp_path, tmp_path / "batched.csv")
+    assert (tmp_path / "batched.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    back = pd.read_csv(tmp_path / "whole.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert sorted(back["article_id"]) == sorted(r["article_id"] for r in rows)
+    assert set(back["term"]) == {"志愿者", "'=1+1", "楼道"}
+
+
+def test_export_csv_of_an_empty_table_is_its_header(tmp_path):
+    store.write_tables(frames(), tmp_path)
+    assert store.export_csv("people", tmp_path, tmp_path / "people.csv") == 0
+    assert (tmp_path / "people.csv").read_bytes() == '\ufeff"article_id","role","name"\r\n'.encode()
 
 
 def test_connect_has_a_view_per_table(tmp_path):
@@ -110,8 +145,10 @@ def test_a_new_build_removes_abandoned_and_old_generations(tmp_path):
 def test_older_flat_layout_is_replaced(tmp_path):
     frames()["articles"].to_parquet(tmp_path / "articles.parquet")
     (tmp_path / "articles.csv").write_text("old", encoding="utf-8")
+    (tmp_path / "people.csv").symlink_to("current/people.csv")  # whole-table CSVs of older builds
     store.write_tables(frames("新标题"), tmp_path)
     assert store.read_table("articles", tmp_path)["title"].tolist() == ["新标题"]
+    assert not (tmp_path / "articles.csv").exists() and not (tmp_path / "people.csv").is_symlink()
 
 
 @pytest.mark.parametrize("source", ["000_b4e6fb6c89cae77b.txt", "2019-11-25_郑州日报.txt", "uploads/a.txt"])
