@@ -5,23 +5,39 @@ from pathlib import Path
 import pytest
 
 from civic import store
-from civic.rollups import ROLLUPS, TOP_TERMS
+from civic.rollups import ITEM_UNITS, PEOPLE_UNITS, ROLLUPS, TOP_TERMS
 
 ROOT = Path(__file__).resolve().parent.parent
 
+_ARTICLES = """(SELECT a.*, coalesce(t.themes, []::VARCHAR[]) AS themes FROM articles a
+                 LEFT JOIN (SELECT article_id, list_sort(list(DISTINCT theme)) AS themes FROM themes GROUP BY 1) t
+                 USING (article_id))"""
+_PLACE = "province, city, district, street, month, themes"
+_COUNTED = ", ".join(f"'{u}'" for u in PEOPLE_UNITS + ITEM_UNITS)
 DIRECT = {
-    "street_month": """SELECT province, city, district, street, month, count(*), count(*) FILTER (WHERE is_caption)
-                       FROM articles GROUP BY ALL""",
-    "district_month_theme": """SELECT province, city, district, month, theme, count(DISTINCT article_id)
-                               FROM themes JOIN articles USING (article_id) GROUP BY ALL""",
-    "district_month_metric": """SELECT province, city, district, month, what, unit, count(*), sum(value),
-                                count(DISTINCT article_id)
-                                FROM metrics JOIN articles USING (article_id) GROUP BY ALL""",
-    "district_month_terms": f"""SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY province, city, district, month
-                                ORDER BY c DESC, term) AS r FROM (SELECT province, city, district, month, term,
-                                sum(count) AS c, count(DISTINCT article_id) FROM terms JOIN articles USING (article_id)
+    "street_{level}": f"""SELECT {_PLACE}{{date}}, count(*), count(*) FILTER (WHERE is_caption),
+                          count(*) FILTER (WHERE date <> ''),
+                          count(*) FILTER (WHERE article_id IN (SELECT article_id FROM metrics)),
+                          count(*) FILTER (WHERE article_id IN (SELECT article_id FROM people)),
+                          count(*) FILTER (WHERE article_id IN (SELECT article_id FROM metrics
+                                                                WHERE unit IN ({_COUNTED}))),
+                          min(date) FILTER (WHERE date LIKE '____-__-__'),
+                          max(date) FILTER (WHERE date LIKE '____-__-__')
+                          FROM {_ARTICLES} GROUP BY ALL""",
+    "street_{level}_metric": f"""SELECT {_PLACE}{{date}}, what, unit, count(*), sum(value), bool_or(approx),
+                                 count(DISTINCT article_id)
+                                 FROM metrics JOIN {_ARTICLES} USING (article_id) GROUP BY ALL""",
+    "street_{level}_terms": f"""SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {_PLACE}{{date}}
+                                ORDER BY c DESC, term) AS r FROM (SELECT {_PLACE}{{date}}, term, sum(count) AS c,
+                                count(DISTINCT article_id) FROM terms JOIN {_ARTICLES} USING (article_id)
                                 GROUP BY ALL)) WHERE r <= {TOP_TERMS}""",
 }
+"""Each rollup computed over the whole tables at once, month level (`{date}` empty) and day level."""
+
+
+def _direct(name: str) -> str:
+    level = "day" if name.startswith("street_day") else "month"
+    return DIRECT[name.replace(level, "{level}", 1)].replace("{date}", ", date" if level == "day" else "")
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +54,6 @@ def test_rollup_equals_the_aggregate_over_whole_tables(built, name):
     con = store.connect(built)
     columns = ", ".join(ROLLUPS[name][1])
     rolled = sorted(con.execute(f"SELECT {columns} FROM rollup_{name}").fetchall())
-    direct = sorted(con.execute(DIRECT[name]).fetchall())
+    direct = sorted(con.execute(_direct(name)).fetchall())
     assert rolled == [tuple(row) for row in direct]
     assert rolled

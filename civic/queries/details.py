@@ -1,0 +1,131 @@
+"""Drill-downs and corpus facts, read from the full tables: lists of articles, sentences, options, sizes.
+
+Drill-downs return at most `limit` rows of detail; the corpus facts (options, months, themes)
+are unfiltered and cached per build by the app.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from civic.filters import Filters
+from civic.queries.filtering import FULL_DATE, filtered, frame, group_of, in_list, where
+from civic.queries.topics import Level
+from civic.schema import TABLES
+
+
+def filter_options(con) -> pd.DataFrame:
+    """Every (city, district, street) with its article count, for the sidebar's cascading choices."""
+    return frame(con, "SELECT city, district, street, count(*) AS articles FROM articles "
+                      "GROUP BY ALL ORDER BY city, district, street", [])
+
+
+def date_bounds(con) -> tuple[str | None, str | None]:
+    """Earliest and latest full activity date (ISO) in the corpus; (None, None) when none."""
+    lo, hi = con.execute(f"SELECT min(date), max(date) FROM articles WHERE date LIKE '{FULL_DATE}'").fetchone()
+    return lo, hi
+
+
+def months(con) -> list[str]:
+    """Every activity month (YYYY-MM) in the corpus, in order."""
+    rows = con.execute("SELECT DISTINCT month FROM articles WHERE month <> '' ORDER BY month").fetchall()
+    return [r[0] for r in rows]
+
+
+def theme_ids(con) -> list[str]:
+    """Theme ids present in the corpus, most frequent first."""
+    rows = con.execute("SELECT theme FROM themes GROUP BY theme ORDER BY count(*) DESC, theme").fetchall()
+    return [r[0] for r in rows]
+
+
+def build_report(con, problems_only: bool = False) -> pd.DataFrame:
+    """The build report (one row per input file), optionally only files with warnings or errors."""
+    condition = "status <> 'ok'" if problems_only else "TRUE"
+    return frame(con, f"SELECT * FROM build_report WHERE {condition} ORDER BY status <> 'error', source", [])
+
+
+def search_articles(con, f: Filters, needle: str, limit: int = 200) -> pd.DataFrame:
+    """Articles whose title or text contains `needle` (plain substring, not a pattern).
+
+    Columns: article_id, date, title, street, district, city, hits (matches in all, before `limit`).
+    """
+    prefix, params = filtered(f, "a.article_id, a.date, a.month, a.title, a.text, a.street, a.district, "
+                                 "a.city, a.source, a.seq")
+    sql = f"""{prefix}
+    SELECT article_id, date, title, street, district, city, count(*) OVER () AS hits FROM fa
+    WHERE contains(title, ?) OR contains(text, ?)
+    ORDER BY month DESC, date DESC, source, seq LIMIT ?"""
+    return frame(con, sql, params + [needle, needle, limit])
+
+
+def article_detail(con, article_id: str) -> dict[str, pd.DataFrame]:
+    """Everything extracted from one article: keys article (0 or 1 row), places, people, metrics, themes."""
+    return {name: frame(con, f"SELECT * FROM {name} WHERE article_id = ?", [article_id])
+            for name in ("articles", "places", "people", "metrics", "themes")}
+
+
+def article_list(con, f: Filters, street: str | None = None, district: str | None = None,
+                 limit: int = 500) -> pd.DataFrame:
+    """Articles of the filter (optionally of one street/district), newest first.
+
+    Columns: article_id, date, title, street, district, city, source.
+    """
+    prefix, params = filtered(f, "a.article_id, a.date, a.month, a.title, a.street, a.district, a.city, "
+                                 "a.source, a.seq")
+    extra, args = "", []
+    for column, value in (("street", street), ("district", district)):
+        if value is not None:
+            extra += f" AND {column} = ?"
+            args.append(value)
+    sql = (f"{prefix} SELECT article_id, date, title, street, district, city, source FROM fa "
+           f"WHERE TRUE{extra} ORDER BY month DESC, date DESC, source, seq LIMIT ?")
+    return frame(con, sql, params + args + [limit])
+
+
+def metric_sentences(con, f: Filters, what: str, unit: str, by: Level | None = None,
+                     value: str | None = None, district: str | None = None, limit: int = 500) -> pd.DataFrame:
+    """The metrics a total sums, with their sentences: the click-through from `metric_totals`.
+
+    Columns: span, value, unit, sentence, title, date, street, district, article_id, approx.
+    `by`/`value` restrict to one row of a grouped total (e.g. by="district", value="金水区"; by may
+    also be "month"); `district` tells a street apart from its namesakes elsewhere.
+    """
+    prefix, params = filtered(f, "a.article_id, a.title, a.date, a.street, a.district, a.city, a.month")
+    extra = f"AND fa.{by} = ? " if by and value is not None else ""
+    if district is not None:
+        extra += "AND fa.district = ? "
+    sql = f"""{prefix}
+    SELECT m.span, m.value, m.unit, m.sentence, fa.title, fa.date, fa.street, fa.district, fa.article_id,
+           m.approx
+    FROM metrics m JOIN fa USING (article_id)
+    WHERE m.what = ? AND m.unit = ? {extra}
+    ORDER BY m.value DESC, fa.date, fa.article_id, m.start LIMIT ?"""
+    args = [what, unit] + ([value] if by and value is not None else []) + ([district] if district is not None else [])
+    return frame(con, sql, params + args + [limit])
+
+
+def term_texts(con, f: Filters, level: Level, names: tuple[str, ...], term: str, limit: int = 20
+               ) -> pd.DataFrame:
+    """Columns group, article_id, text: up to `limit` articles per group that contain `term` (newest first)."""
+    condition, params = where(f)
+    clause, args = in_list(group_of(level, "a"), names)
+    sql = f"""
+    SELECT {group_of(level, 'a')} AS "group", a.article_id, a.text FROM articles a
+    WHERE {condition} AND {clause} AND contains(a.text, ?)
+    QUALIFY row_number() OVER (PARTITION BY "group" ORDER BY a.date DESC, a.article_id) <= ?
+    ORDER BY "group", a.date DESC, a.article_id"""
+    return frame(con, sql, params + args + [term, limit])
+
+
+def whole_table(con, name: str) -> pd.DataFrame:
+    """A whole built table, for download only (never cached); `name` must be a known table."""
+    if name not in TABLES:
+        raise KeyError(f"unknown table {name!r}; tables are: {', '.join(TABLES)}")
+    return frame(con, f"SELECT * FROM {name}", [])
+
+
+def table_sizes(con) -> pd.DataFrame:
+    """Columns table, rows: the row count of every built table."""
+    names = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+    rows = [(name, con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]) for name in TABLES if name in names]
+    return pd.DataFrame(rows, columns=["table", "rows"])

@@ -1,0 +1,275 @@
+"""The overview's and the streets page's aggregates: headline, articles over time, streets, parse quality.
+
+Each function answers from the rollups when they are built (`filtering.rollup_rows`: exact for
+every filter) and from the full tables otherwise; both paths are tested equal.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+from civic.filters import Filters
+from civic.queries.filtering import FULL_DATE, cut_months, filtered, frame, in_filtered, in_list, rollup_rows, where
+from civic.rollups import ITEM_UNITS, PEOPLE_UNITS
+
+Period = Literal["month", "year"]
+
+QUALITY_MEASURES: tuple[str, ...] = ("street", "date", "metrics", "themes", "people")
+"""What the parse-quality panel counts: articles with a street, a date, metrics, themes, people."""
+PERIOD_CHARS = {"month": 7, "year": 4}
+_UNIT_CLASSES = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS), list(ITEM_UNITS)]
+
+
+def headline(con, f: Filters) -> pd.DataFrame:
+    """One row: articles, streets, districts, cities, date_min, date_max (ISO, None when no full date),
+    people (total people mobilised), people_approx, items (total sites/items handled), items_approx."""
+    places, metrics = rollup_rows(con, f), rollup_rows(con, f, "_metric")
+    if places and metrics:
+        sql = f"""
+        WITH p AS (SELECT city, district, street, min(date_min) AS date_min, max(date_max) AS date_max,
+                          sum(articles)::BIGINT AS n FROM {places[0]} GROUP BY ALL),
+        m AS (SELECT total AS value, unit, approx FROM {metrics[0]}),
+        c AS (SELECT coalesce(sum(n), 0)::BIGINT AS articles, count(*) FILTER (WHERE street <> '') AS streets,
+                     count(DISTINCT (city, district)) FILTER (WHERE district <> '') AS districts,
+                     count(DISTINCT city) FILTER (WHERE city <> '') AS cities,
+                     min(date_min) AS date_min, max(date_max) AS date_max FROM p)"""
+        params = places[1] + metrics[1]
+    else:
+        prefix, params = filtered(f, "a.article_id, a.street, a.district, a.city, a.date")
+        sql = f"""{prefix},
+        m AS (SELECT value, unit, approx FROM metrics WHERE {in_filtered(f)}),
+        c AS (SELECT count(*) AS articles,
+                     (SELECT count(*) FROM (SELECT city, district, street FROM fa WHERE street <> '' GROUP BY ALL))
+                        AS streets,
+                     (SELECT count(*) FROM (SELECT city, district FROM fa WHERE district <> '' GROUP BY ALL))
+                        AS districts,
+                     count(DISTINCT city) FILTER (WHERE city <> '') AS cities,
+                     min(date) FILTER (WHERE date LIKE '{FULL_DATE}') AS date_min,
+                     max(date) FILTER (WHERE date LIKE '{FULL_DATE}') AS date_max FROM fa)"""
+    sql += """
+    SELECT c.articles, c.streets, c.districts, c.cities, c.date_min, c.date_max,
+           (SELECT coalesce(sum(value), 0) FROM m WHERE list_contains(?, unit)) AS people,
+           (SELECT coalesce(bool_or(approx), false) FROM m WHERE list_contains(?, unit)) AS people_approx,
+           (SELECT coalesce(sum(value), 0) FROM m WHERE list_contains(?, unit)) AS items,
+           (SELECT coalesce(bool_or(approx), false) FROM m WHERE list_contains(?, unit)) AS items_approx
+    FROM c"""
+    return frame(con, sql, params + _UNIT_CLASSES)
+
+
+def articles_over_time(con, f: Filters, period: Period = "month") -> pd.DataFrame:
+    """Columns `period` (YYYY-MM or YYYY), `articles`; articles without a month are left out."""
+    n = PERIOD_CHARS[period]
+    rows = rollup_rows(con, f)
+    if rows:
+        sql = (f"SELECT substr(month, 1, {n}) AS period, sum(articles)::BIGINT AS articles FROM {rows[0]} "
+               f"WHERE month <> '' GROUP BY 1 ORDER BY 1")
+        return frame(con, sql, rows[1])
+    prefix, params = filtered(f, "a.month")
+    sql = (f"{prefix} SELECT substr(month, 1, {n}) AS period, count(*) AS articles "
+           "FROM fa WHERE month <> '' GROUP BY 1 ORDER BY 1")
+    return frame(con, sql, params)
+
+
+def top_streets(con, f: Filters, limit: int = 20) -> pd.DataFrame:
+    """Columns street, district, city, articles: the `limit` streets with most articles."""
+    rows = rollup_rows(con, f)
+    if rows:
+        sql = (f"SELECT street, district, city, sum(articles)::BIGINT AS articles FROM {rows[0]} "
+               f"WHERE street <> '' GROUP BY ALL ORDER BY articles DESC, street, district, city LIMIT ?")
+        return frame(con, sql, rows[1] + [limit])
+    prefix, params = filtered(f, "a.street, a.district, a.city")
+    sql = (f"{prefix} SELECT street, district, city, count(*) AS articles FROM fa WHERE street <> '' "
+           "GROUP BY ALL ORDER BY articles DESC, street, district, city LIMIT ?")
+    return frame(con, sql, params + [limit])
+
+
+def parse_quality(con, f: Filters) -> pd.DataFrame:
+    """Columns `measure` (street, date, metrics, themes, people), `articles` having it, `share`."""
+    rows = rollup_rows(con, f)
+    if rows:
+        sql = f"""
+        WITH s AS (SELECT coalesce(sum(articles), 0) AS n,
+                          coalesce(sum(articles) FILTER (WHERE street <> ''), 0) AS street,
+                          coalesce(sum(dated), 0) AS date, coalesce(sum(with_metrics), 0) AS metrics,
+                          coalesce(sum(articles) FILTER (WHERE len(themes) > 0), 0) AS themes,
+                          coalesce(sum(with_people), 0) AS people FROM {rows[0]})
+        SELECT measure, articles::BIGINT AS articles, articles / greatest(n, 1) AS share FROM (
+          {" UNION ALL ".join(f"SELECT '{m}' AS measure, {i} AS o, {m} AS articles, n FROM s"
+                              for i, m in enumerate(QUALITY_MEASURES))}
+        ) ORDER BY o"""
+        return frame(con, sql, rows[1])
+    prefix, params = filtered(f, "a.article_id, a.street, a.date")
+    sql = f"""{prefix}
+    SELECT measure, articles, articles / greatest((SELECT count(*) FROM fa), 1) AS share FROM (
+      SELECT 'street' AS measure, 1 AS o, count(*) FILTER (WHERE street <> '') AS articles FROM fa
+      UNION ALL SELECT 'date', 2, count(*) FILTER (WHERE date <> '') FROM fa
+      UNION ALL SELECT 'metrics', 3, count(DISTINCT article_id) FROM metrics WHERE {in_filtered(f)}
+      UNION ALL SELECT 'themes', 4, count(DISTINCT article_id) FROM themes WHERE {in_filtered(f)}
+      UNION ALL SELECT 'people', 5, count(DISTINCT article_id) FROM people WHERE {in_filtered(f)}
+    ) ORDER BY o"""
+    return frame(con, sql, params)
+
+
+def quality_by_district_month(con) -> pd.DataFrame:
+    """Per city, district and month: `articles`, and how many of them have each of QUALITY_MEASURES.
+
+    Computed once per build (the app caches it) to answer `parse_quality` with `parse_quality_from`;
+    from the article rollup when it is built, else in one pass over every table.
+    """
+    rows = rollup_rows(con, Filters())
+    if rows:
+        sql = f"""
+        SELECT city, district, month, sum(articles)::BIGINT AS articles,
+               coalesce(sum(articles) FILTER (WHERE street <> ''), 0)::BIGINT AS street,
+               sum(dated)::BIGINT AS date, sum(with_metrics)::BIGINT AS metrics,
+               coalesce(sum(articles) FILTER (WHERE len(themes) > 0), 0)::BIGINT AS themes,
+               sum(with_people)::BIGINT AS people
+        FROM {rows[0]} GROUP BY ALL ORDER BY city, district, month"""
+        return frame(con, sql, rows[1])
+    sql = """
+    SELECT a.city, a.district, a.month, count(*) AS articles,
+           count(*) FILTER (WHERE a.street <> '') AS street, count(*) FILTER (WHERE a.date <> '') AS date,
+           count(m.article_id) AS metrics, count(t.article_id) AS themes, count(p.article_id) AS people
+    FROM articles a
+    LEFT JOIN (SELECT DISTINCT article_id FROM metrics) m ON m.article_id = a.article_id
+    LEFT JOIN (SELECT DISTINCT article_id FROM themes) t ON t.article_id = a.article_id
+    LEFT JOIN (SELECT DISTINCT article_id FROM people) p ON p.article_id = a.article_id
+    GROUP BY a.city, a.district, a.month ORDER BY a.city, a.district, a.month"""
+    return frame(con, sql, [])
+
+
+def parse_quality_from(by_place: pd.DataFrame, f: Filters) -> pd.DataFrame | None:
+    """`parse_quality` answered from `quality_by_district_month`; None when the filter needs more
+    (themes, streets, or a date range that cuts a month)."""
+    if f.themes or f.streets or cut_months(f):
+        return None
+    keep = pd.Series(True, index=by_place.index)
+    for column, values in (("city", f.cities), ("district", f.districts)):
+        if values:
+            keep &= by_place[column].isin(values)
+    if f.date_from or f.date_to:
+        keep &= by_place["month"].between((f.date_from or "0000-01")[:7], (f.date_to or "9999-12")[:7])
+    part = by_place[keep]
+    counts = [int(part[measure].sum()) for measure in QUALITY_MEASURES]
+    total = max(int(part["articles"].sum()), 1)
+    return pd.DataFrame({"measure": QUALITY_MEASURES, "articles": counts, "share": [n / total for n in counts]})
+
+
+_TOP_KEY = "list_contains(?, concat_ws('\x1f', {0}.city, {0}.district, {0}.street))"
+"""True for the groups of the streets shown (a street name can repeat in other districts)."""
+
+
+def _top_keys(top: pd.DataFrame) -> list:
+    """The parameter of `_TOP_KEY` for the streets of a `top_streets` frame."""
+    return [["\x1f".join(row) for row in top[["city", "district", "street"]].itertuples(index=False)]]
+
+
+def _top_street_articles(f: Filters, top: pd.DataFrame) -> tuple[str, list]:
+    """`WITH fa AS (...)`: the filtered articles on the streets of `top`, and its parameters.
+
+    The joins then touch only the articles of the streets shown, not the whole corpus.
+    """
+    condition, params = where(f)
+    columns = "a.article_id, a.street, a.district, a.city"
+    if top.empty:
+        return f"WITH fa AS (SELECT {columns} FROM articles a WHERE FALSE)", []
+    streets, args = in_list("a.street", tuple(top["street"].unique()))
+    return f"WITH fa AS (SELECT {columns} FROM articles a WHERE {condition} AND {streets})", params + args
+
+
+def street_theme_counts(con, f: Filters, limit: int = 20) -> pd.DataFrame:
+    """Columns street, district, theme, articles for the `limit` streets with most articles."""
+    top = top_streets(con, f, limit)
+    rows = rollup_rows(con, f)
+    if rows:
+        sql = f"""
+        SELECT street, district, theme, sum(articles)::BIGINT AS articles
+        FROM (SELECT r.city, r.district, r.street, unnest(r.themes) AS theme, r.articles FROM {rows[0]} r
+              WHERE {_TOP_KEY.format('r')})
+        GROUP BY street, district, city, theme ORDER BY street, district, articles DESC, theme"""
+        return frame(con, sql, rows[1] + _top_keys(top))
+    prefix, params = _top_street_articles(f, top)
+    sql = f"""{prefix}
+    SELECT fa.street, fa.district, t.theme, count(DISTINCT fa.article_id) AS articles
+    FROM fa JOIN themes t USING (article_id)
+    GROUP BY fa.street, fa.district, fa.city, t.theme HAVING {_TOP_KEY.format('fa')}
+    ORDER BY fa.street, fa.district, articles DESC, t.theme"""
+    return frame(con, sql, params + _top_keys(top))
+
+
+def street_metric_totals(con, f: Filters, limit: int = 20) -> pd.DataFrame:
+    """People mobilised and items handled on the `limit` streets with most articles, most people first.
+
+    Columns: street, district, people, people_approx, items, items_approx, articles (with such figures).
+    """
+    top = top_streets(con, f, limit)
+    places, metrics = rollup_rows(con, f), rollup_rows(con, f, "_metric")
+    totals = """
+           coalesce(sum(value) FILTER (WHERE is_people), 0) AS people,
+           coalesce(bool_or(approx) FILTER (WHERE is_people), false) AS people_approx,
+           coalesce(sum(value) FILTER (WHERE NOT is_people), 0) AS items,
+           coalesce(bool_or(approx) FILTER (WHERE NOT is_people), false) AS items_approx"""
+    units = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS)]
+    if places and metrics:
+        sql = f"""
+        WITH m AS (SELECT city, district, street, {totals}
+                   FROM (SELECT r.*, r.total AS value, list_contains(?, r.unit) AS is_people FROM {metrics[0]} r
+                         WHERE (list_contains(?, r.unit) OR list_contains(?, r.unit)) AND {_TOP_KEY.format('r')})
+                   GROUP BY ALL),
+        n AS (SELECT city, district, street, sum(counted)::BIGINT AS articles FROM {places[0]} r
+              WHERE {_TOP_KEY.format('r')} GROUP BY ALL)
+        SELECT m.street, m.district, m.people, m.people_approx, m.items, m.items_approx, n.articles
+        FROM m JOIN n USING (city, district, street)
+        ORDER BY people DESC, items DESC, m.street, m.district LIMIT ?"""
+        params = units[:1] + metrics[1] + units[1:] + _top_keys(top) + places[1] + _top_keys(top) + [limit]
+        return frame(con, sql, params)
+    prefix, params = _top_street_articles(f, top)
+    sql = f"""{prefix},
+    m AS (SELECT article_id, value, approx, list_contains(?, unit) AS is_people FROM metrics
+          WHERE list_contains(?, unit) OR list_contains(?, unit))
+    SELECT fa.street, fa.district, {totals}, count(DISTINCT fa.article_id) AS articles
+    FROM fa JOIN m USING (article_id)
+    GROUP BY fa.street, fa.district, fa.city HAVING {_TOP_KEY.format('fa')}
+    ORDER BY people DESC, items DESC, fa.street, fa.district LIMIT ?"""
+    return frame(con, sql, params + units + _top_keys(top) + [limit])
+
+
+def street_tables(con) -> dict[str, pd.DataFrame]:
+    """Per-build aggregates for the street panels, over the whole corpus (no date or theme filter).
+
+    Keys: `themes` (city, district, street, theme, articles) and `metrics` (city, district, street,
+    people, people_approx, items, items_approx, articles). One pass over the themes and metrics
+    tables: compute once per build (the app caches it) and answer with `street_panels_from`.
+    """
+    themes = frame(con, """
+        SELECT a.city, a.district, a.street, t.theme, count(DISTINCT t.article_id) AS articles
+        FROM themes t JOIN articles a USING (article_id) WHERE a.street <> '' GROUP BY ALL""", [])
+    metrics = frame(con, """
+        SELECT a.city, a.district, a.street,
+               coalesce(sum(m.value) FILTER (WHERE list_contains(?, m.unit)), 0) AS people,
+               coalesce(bool_or(m.approx) FILTER (WHERE list_contains(?, m.unit)), false) AS people_approx,
+               coalesce(sum(m.value) FILTER (WHERE NOT list_contains(?, m.unit)), 0) AS items,
+               coalesce(bool_or(m.approx) FILTER (WHERE NOT list_contains(?, m.unit)), false) AS items_approx,
+               count(DISTINCT m.article_id) AS articles
+        FROM metrics m JOIN articles a USING (article_id)
+        WHERE a.street <> '' AND (list_contains(?, m.unit) OR list_contains(?, m.unit)) GROUP BY ALL""",
+                    [list(PEOPLE_UNITS)] * 4 + [list(PEOPLE_UNITS), list(ITEM_UNITS)])
+    return {"themes": themes, "metrics": metrics}
+
+
+def street_panels_from(tables: dict[str, pd.DataFrame], top: pd.DataFrame, f: Filters
+                       ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """`street_theme_counts` and `street_metric_totals` for the streets of `top` (a `top_streets`
+    frame), answered from `street_tables`; None when `f` restricts dates or themes."""
+    if f.themes or f.date_from or f.date_to:
+        return None
+    keys = ["city", "district", "street"]
+    themes = tables["themes"].merge(top[keys], on=keys)
+    themes = themes.sort_values(["street", "district", "articles", "theme"], ascending=[True, True, False, True])
+    metrics = tables["metrics"].merge(top[keys], on=keys)
+    metrics = metrics.sort_values(["people", "items", "street", "district"], ascending=[False, False, True, True])
+    return (themes[["street", "district", "theme", "articles"]].reset_index(drop=True),
+            metrics[["street", "district", "people", "people_approx", "items", "items_approx", "articles"]]
+            .reset_index(drop=True))
