@@ -7,7 +7,7 @@ Font search order (`find_font`):
    CJK, then the rest.
 Each candidate is checked for real Chinese coverage (`has_chinese`), not trusted by name.
 
-A .ttc collection is rendered with its face 0 (wordcloud opens fonts without a face index). That
+A .ttc collection is rendered with its face 0 (fonts are opened without a face index). That
 is fine for WenQuanYi, PingFang, Microsoft YaHei; Noto Sans CJK's .ttc has the Japanese face first,
 so the single-face Simplified Chinese files (NotoSansCJKsc-*.otf, NotoSansSC-*) come before it.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from random import Random
 
@@ -72,16 +72,17 @@ _CJK_NAME_HINTS = ("cjk", "sc", "cn", "gb", "hei", "song", "kai", "ming", "wqy",
 
 
 # Layout settings (bench/cloud.py measures what they cost). Sizes are in image pixels.
-LAYOUT_SCALE = 2  # words are placed on a canvas this many times smaller than the image
+LAYOUT_SCALE = 2  # words are placed on a canvas of cells this many pixels square
 MIN_FONT_SIZE = 4  # placement stops at the first word that fits at no larger size
-MARGIN = 1  # free layout pixels around a word (2 image pixels)
+PAD = 1  # free pixels around each word's ink, as wordcloud's margin=2
 PREFER_HORIZONTAL = 0.9  # share of words tried horizontally first
 RELATIVE_SCALING = 0.5  # a word's size follows its frequency half-way (wordcloud's default)
 COLORMAP = "viridis"
 
-# a placed word: term, font size, (row, column) of its top-left corner in layout pixels, rotation
-Placed = tuple[str, int, tuple[int, int], Image.Transpose | None]
-FontAt = Callable[[float], ImageFont.FreeTypeFont]  # a font object per size, reused
+Spot = tuple[int, int]  # (row, column) of a word's top-left cell on the layout canvas
+# a placed word: term, font size, spot, rotation (None: horizontal), its ink at full size
+Placed = tuple[str, int, Spot, Image.Transpose | None, Image.Image]
+FontAt = Callable[[int], ImageFont.FreeTypeFont]  # one font object per size, reused
 
 
 class FontNotFound(RuntimeError):
@@ -92,10 +93,21 @@ def has_chinese(path: Path, probe: str = PROBE) -> bool:
     """True when the font file (face 0) draws every character of `probe` with a real glyph.
 
     A character is missing when its rendered mask is empty or identical to the font's .notdef box.
-    Unreadable or non-font files give False.
+    Unreadable or non-font files give False. The answer is kept per path, size and modification
+    time (checking takes a few milliseconds and every cloud asks).
     """
     try:
-        font = ImageFont.truetype(str(path), 32)
+        stat = path.stat()
+    except OSError:
+        return False
+    return _has_chinese(str(path), stat.st_size, stat.st_mtime_ns, probe)
+
+
+@lru_cache(maxsize=256)
+def _has_chinese(path: str, size: int, mtime_ns: int, probe: str) -> bool:
+    """`has_chinese` of one version of a file; `size` and `mtime_ns` only tell versions apart."""
+    try:
+        font = ImageFont.truetype(path, 32)
     except (OSError, ValueError):
         return False
     notdef = _glyph(font, _NOTDEF)
@@ -150,10 +162,11 @@ def render_cloud(frequencies: Mapping[str, int], *, max_words: int = 150, font: 
                  width: int = 800, height: int = 500, random_state: int = 42) -> Image.Image:
     """Draw a word cloud of `frequencies` (term -> count), biggest words largest.
 
-    The layout is wordcloud's (`_layout`), computed on a canvas LAYOUT_SCALE times smaller than
-    the image with fonts at the same fraction of their size, then drawn at full size in
-    wordcloud's colours: about a third of `WordCloud.generate_from_frequencies`' time for the
-    same look (bench/cloud.py). Seeded by `random_state`, so the same input gives the same image.
+    The layout is wordcloud's (`_layout`) with its default settings, but searched on a canvas of
+    LAYOUT_SCALE-pixel cells, with one font object per size and fewer tries per word: about a
+    third of `WordCloud.generate_from_frequencies`' time for the same look (bench/cloud.py).
+    Colours are wordcloud's too (COLORMAP at a random point per word). Seeded by
+    `random_state`, so the same input gives the same image.
 
     Args:
         frequencies: term -> count; terms with counts <= 0 are ignored.
@@ -186,13 +199,10 @@ def render_cloud(frequencies: Mapping[str, int], *, max_words: int = 150, font: 
     rng = Random(random_state)
     placed = _layout(words, font_at, canvas, rng, _largest_size(words, font_at, canvas, rng))
 
-    # wordcloud's colouring: the colormap at a random point per word, looked up in one call
     colours = colormap_color_func(COLORMAP).colormap([rng.uniform(0, 1) for _ in placed], bytes=True)
     image = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(image)
-    for (word, size, (row, column), turn), colour in zip(placed, colours, strict=True):
-        draw.text((column * LAYOUT_SCALE, row * LAYOUT_SCALE), word, fill=tuple(colour[:3].tolist()),
-                  font=ImageFont.TransposedFont(font_at(size), orientation=turn))
+    for (_, _, (row, column), _, glyphs), colour in zip(placed, colours, strict=True):
+        image.paste(tuple(colour[:3].tolist()), (column * LAYOUT_SCALE, row * LAYOUT_SCALE), mask=glyphs)
     return image
 
 
@@ -200,7 +210,7 @@ def _largest_size(words: list[tuple[str, float]], font_at: FontAt, canvas: tuple
     """The first word's font size, picked as wordcloud does: the harmonic mean of the sizes the
     two most frequent words get when laid out alone, starting from the image height."""
     start = canvas[1] * LAYOUT_SCALE
-    sizes = [size for _, size, _, _ in _layout(words[:2], font_at, canvas, rng, start)]
+    sizes = [size for _, size, _, _, _ in _layout(words[:2], font_at, canvas, rng, start)]
     if len(sizes) < 2:
         return sizes[0] if sizes else start
     return int(2 * sizes[0] * sizes[1] / (sizes[0] + sizes[1]))
@@ -212,15 +222,16 @@ def _layout(words: list[tuple[str, float]], font_at: FontAt, canvas: tuple[int, 
 
     Each word starts at the previous word's size scaled by the ratio of their weights
     (RELATIVE_SCALING), is tried at a random free spot in its preferred orientation, then turned,
-    then horizontally at the largest smaller size that fits (`_fit`). An integral image of the
-    ink on the canvas answers where a box is free. Stops at the first word that does not fit.
+    then horizontally at the largest smaller size that fits (`_fit`). A word's box is its ink
+    plus PAD, rounded out to whole cells; a cell is taken when any ink falls in it, so words
+    never overlap. An integral image of the taken cells answers where a box is free. Stops at
+    the first word that does not fit.
     """
     from wordcloud.wordcloud import IntegralOccupancyMap
 
     width, height = canvas
     occupancy = IntegralOccupancyMap(height, width, None)
-    ink = Image.new("L", canvas)
-    draw = ImageDraw.Draw(ink)
+    taken = np.zeros((height, width), dtype=np.uint8)
     placed: list[Placed] = []
     last = 1.0
     for word, weight in words:
@@ -228,26 +239,48 @@ def _layout(words: list[tuple[str, float]], font_at: FontAt, canvas: tuple[int, 
         if font_size < MIN_FONT_SIZE:
             break
 
-        def free_spot(size: int, turn: Image.Transpose | None, word: str = word) -> tuple[int, int] | None:
-            shaped = ImageFont.TransposedFont(font_at(size / LAYOUT_SCALE), orientation=turn)
-            box = draw.textbbox((0, 0), word, font=shaped, anchor="lt")
-            return occupancy.sample_position(box[3] + MARGIN, box[2] + MARGIN, rng)
+        def free_spot(size: int, turn: Image.Transpose | None, word: str = word) -> Spot | None:
+            _, _, ink_width, ink_height = ImageFont.TransposedFont(font_at(size), orientation=turn).getbbox(word)
+            corner = occupancy.sample_position(_cells(ink_height), _cells(ink_width), rng)
+            # the integral image answers for the box one cell down and right of the corner it returns
+            return None if corner is None else (corner[0] + 1, corner[1] + 1)
 
         turn = None if rng.random() < PREFER_HORIZONTAL else Image.Transpose.ROTATE_90
         fit = _fit(free_spot, font_size, turn)
         if fit is None:
             break
         font_size, turn, (row, column) = fit
-        draw.text((column, row), word, fill="white",
-                  font=ImageFont.TransposedFont(font_at(font_size / LAYOUT_SCALE), orientation=turn))
-        occupancy.update(np.asarray(ink), row, column)
-        placed.append((word, font_size, (row, column), turn))
+        glyphs = _glyphs(word, ImageFont.TransposedFont(font_at(font_size), orientation=turn))
+        cells = _cells_with_ink(glyphs)
+        taken[row:row + cells.shape[0], column:column + cells.shape[1]] = cells
+        occupancy.update(taken, row, column)
+        placed.append((word, font_size, (row, column), turn, glyphs))
         last = weight
     return placed
 
 
-def _fit(free_spot: Callable[[int, Image.Transpose | None], tuple[int, int] | None], font_size: int,
-         turn: Image.Transpose | None) -> tuple[int, Image.Transpose | None, tuple[int, int]] | None:
+def _cells(pixels: int) -> int:
+    """Layout cells covering `pixels` of ink and PAD on both sides."""
+    return -(-(pixels + 2 * PAD) // LAYOUT_SCALE)
+
+
+def _glyphs(word: str, font: ImageFont.TransposedFont) -> Image.Image:
+    """`word` drawn white on black at (PAD, PAD) in a whole number of cells, as an "L" mask."""
+    _, _, ink_width, ink_height = font.getbbox(word)
+    mask = Image.new("L", (_cells(ink_width) * LAYOUT_SCALE, _cells(ink_height) * LAYOUT_SCALE))
+    ImageDraw.Draw(mask).text((PAD, PAD), word, fill=255, font=font)
+    return mask
+
+
+def _cells_with_ink(glyphs: Image.Image) -> np.ndarray:
+    """Per layout cell of a `_glyphs` mask, its darkest pixel (0 where the cell has no ink)."""
+    pixels = np.asarray(glyphs)
+    rows, columns = pixels.shape[0] // LAYOUT_SCALE, pixels.shape[1] // LAYOUT_SCALE
+    return pixels.reshape(rows, LAYOUT_SCALE, columns, LAYOUT_SCALE).max(axis=(1, 3))
+
+
+def _fit(free_spot: Callable[[int, Image.Transpose | None], Spot | None], font_size: int,
+         turn: Image.Transpose | None) -> tuple[int, Image.Transpose | None, Spot] | None:
     """Size, rotation and spot for a word: `font_size` as preferred (`turn`), then turned, then
     horizontal at the largest smaller size with a free spot (at least MIN_FONT_SIZE), or None.
 
@@ -259,11 +292,11 @@ def _fit(free_spot: Callable[[int, Image.Transpose | None], tuple[int, int] | No
             return font_size, rotation, spot
     fits, too_big, step = None, font_size, 1
     while fits is None:
+        if too_big <= MIN_FONT_SIZE:
+            return None
         size = max(too_big - step, MIN_FONT_SIZE)
         if spot := free_spot(size, None):
             fits = (size, spot)
-        elif size == MIN_FONT_SIZE:
-            return None
         else:
             too_big, step = size, step * 2
     while too_big - fits[0] > 1:
