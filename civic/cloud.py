@@ -233,6 +233,17 @@ def _layout(words: list[tuple[str, float]], font_at: FontAt, canvas: tuple[int, 
     occupancy = IntegralOccupancyMap(height, width, None)
     taken = np.zeros((height, width), dtype=np.uint8)
     placed: list[Placed] = []
+
+    @cache
+    def ink(word: str, size: int) -> tuple[int, int]:
+        left, top, right, bottom = font_at(size).getbbox(word)
+        return right - left, bottom - top
+
+    def box(word: str, size: int, turn: Image.Transpose | None) -> tuple[int, int]:
+        """Rows and columns of cells a word's box takes."""
+        width, height = ink(word, size)
+        return (_cells(width), _cells(height)) if turn else (_cells(height), _cells(width))
+
     last = 1.0
     for word, weight in words:
         font_size = round((RELATIVE_SCALING * weight / last + 1 - RELATIVE_SCALING) * font_size)
@@ -240,8 +251,7 @@ def _layout(words: list[tuple[str, float]], font_at: FontAt, canvas: tuple[int, 
             break
 
         def free_spot(size: int, turn: Image.Transpose | None, word: str = word) -> Spot | None:
-            _, _, ink_width, ink_height = ImageFont.TransposedFont(font_at(size), orientation=turn).getbbox(word)
-            corner = occupancy.sample_position(_cells(ink_height), _cells(ink_width), rng)
+            corner = occupancy.sample_position(*box(word, size, turn), rng)
             # the integral image answers for the box one cell down and right of the corner it returns
             return None if corner is None else (corner[0] + 1, corner[1] + 1)
 
@@ -250,7 +260,8 @@ def _layout(words: list[tuple[str, float]], font_at: FontAt, canvas: tuple[int, 
         if fit is None:
             break
         font_size, turn, (row, column) = fit
-        glyphs = _glyphs(word, ImageFont.TransposedFont(font_at(font_size), orientation=turn))
+        glyphs = _glyphs(word, ImageFont.TransposedFont(font_at(font_size), orientation=turn),
+                         box(word, font_size, turn))
         cells = _cells_with_ink(glyphs)
         taken[row:row + cells.shape[0], column:column + cells.shape[1]] = cells
         occupancy.update(taken, row, column)
@@ -264,10 +275,9 @@ def _cells(pixels: int) -> int:
     return -(-(pixels + 2 * PAD) // LAYOUT_SCALE)
 
 
-def _glyphs(word: str, font: ImageFont.TransposedFont) -> Image.Image:
-    """`word` drawn white on black at (PAD, PAD) in a whole number of cells, as an "L" mask."""
-    _, _, ink_width, ink_height = font.getbbox(word)
-    mask = Image.new("L", (_cells(ink_width) * LAYOUT_SCALE, _cells(ink_height) * LAYOUT_SCALE))
+def _glyphs(word: str, font: ImageFont.TransposedFont, box: tuple[int, int]) -> Image.Image:
+    """`word` drawn white on black at (PAD, PAD) in its `box` (rows, columns of cells), an "L" mask."""
+    mask = Image.new("L", (box[1] * LAYOUT_SCALE, box[0] * LAYOUT_SCALE))
     ImageDraw.Draw(mask).text((PAD, PAD), word, fill=255, font=font)
     return mask
 
