@@ -1,18 +1,21 @@
 """Run one function over many tasks: in this process, on a local process pool, or on Dask.
 
-The build hands its parse function and a lazy stream of tasks to `run`; results come back in
+The build hands its task function and a lazy stream of tasks to `run`; results come back in
 completion order. At most a few tasks per worker are in flight, so a huge corpus is read,
-parsed and written in bounded memory.
+parsed and written in bounded memory. The stream may depend on the results: it yields `WAIT`
+when its next task needs a result that has not come back yet.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 ENGINES = ("local", "dask")
 IN_FLIGHT_PER_WORKER = 3
+WAIT = object()  # yielded by a task stream: no task until one in flight finishes
 _END = object()
 
 
@@ -22,12 +25,13 @@ def run(fn: Callable[[Any], Any], tasks: Iterable[Any], *, engine: str = "local"
 
     Args:
         fn: a picklable top-level function.
-        tasks: task arguments, consumed lazily.
+        tasks: task arguments, consumed lazily, or WAIT (only while some task is in flight).
         engine: "local" (processes on this machine; in-process when workers == 1) or "dask".
         workers: local processes, or workers of the LocalCluster started when no scheduler is given.
         scheduler: address of a running dask.distributed scheduler, e.g. "tcp://10.0.0.5:8786".
-        initializer: run once per local worker process before its first task (dask workers
-            must set themselves up lazily inside `fn`).
+        initializer: sets up a local process for `fn`: run once here, before the workers are
+            forked so they inherit what it loaded (where processes are started by forking),
+            else once in each worker. Dask workers must set themselves up lazily inside `fn`.
     """
     if engine == "dask":
         return _run_dask(fn, tasks, workers=workers, scheduler=scheduler)
@@ -42,11 +46,19 @@ def _run_inline(fn, tasks, initializer) -> Iterator[Any]:
     if initializer:
         initializer()
     for task in tasks:
+        if task is WAIT:
+            raise RuntimeError("the task stream waits for a result, but no task is in flight")
         yield fn(task)
 
 
 def _run_pool(fn, tasks, workers, initializer) -> Iterator[Any]:
-    with ProcessPoolExecutor(max_workers=workers, initializer=initializer) as pool:
+    if "fork" in multiprocessing.get_all_start_methods():  # load once, share the pages with every worker
+        if initializer:
+            initializer()
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=initializer)
+    with pool:
         yield from _bounded(pool.submit, fn, tasks, workers * IN_FLIGHT_PER_WORKER, _wait_futures)
 
 
@@ -65,6 +77,10 @@ def _bounded(submit, fn, tasks, limit: int, wait_some) -> Iterator[Any]:
             task = next(iterator, _END)
             if task is _END:
                 exhausted = True
+            elif task is WAIT:
+                if not pending:
+                    raise RuntimeError("the task stream waits for a result, but no task is in flight")
+                break
             else:
                 pending.add(submit(fn, task))
         if pending:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG as stat_is_file
 
@@ -23,8 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from civic import engine as engine_mod
 from civic import store
-from civic.engine import run as engine_run
 from civic.ingest import Source, file_sha256, iter_source_parts, page_metadata, read_source
 from civic.places import refine_with_corpus
 from civic.schema import TABLES
@@ -53,7 +54,7 @@ class Item:
     """One unit of parsing: a file of `raw` (read by the worker) or a part of a big one.
 
     `source` and `meta` (page metadata) are filled when the reader is not the worker: for the
-    parts of a big file, and for Dask, whose workers need not see the raw folder.
+    parts of a big file (`split`), and for Dask, whose workers need not see the raw folder.
     """
 
     raw: Path
@@ -61,6 +62,7 @@ class Item:
     part: int = 0
     source: Source | None = None
     meta: dict | None = None
+    split: bool = False  # a part of a big file
 
 
 # Modules that build and store tables but do not decide their rows: editing them keeps the cache.
@@ -170,14 +172,14 @@ def _items(raw: Path, file: SourceFile, read: bool) -> Iterator[Item]:
     if file.size > STREAM_BYTES:
         meta = page_metadata(raw, file.name)
         for part, source in enumerate(iter_source_parts(file.path, raw, max_chars=PART_CHARS)):
-            yield Item(raw, file.name, part, source, meta)
+            yield Item(raw, file.name, part, source, meta, split=True)
     elif read:
         yield Item(raw, file.name, 0, read_source(file.path, raw), page_metadata(raw, file.name))
     else:
         yield Item(raw, file.name)
 
 
-def _tasks(raw: Path, files: list[SourceFile], tracker: dict, read: bool) -> Iterator[list[Item]]:
+def _batches(raw: Path, files: list[SourceFile], tracker: dict, read: bool) -> Iterator[list[Item]]:
     """Batches of items in bucket order; `tracker` counts items fed per bucket and holds the
     bucket being fed (-1 before the first file, BUCKETS after the last)."""
     batch, size = [], 0
@@ -195,36 +197,149 @@ def _tasks(raw: Path, files: list[SourceFile], tracker: dict, read: bool) -> Ite
         yield batch
 
 
+@dataclass(frozen=True)
+class ParseTask:
+    """Parse `items` with `parse` (see pipeline.parse_items) and write their rows as chunk files
+    under `chunks` named `<bucket>/<stem>-<table>.parquet`; with `chunks` None (Dask workers need
+    not share the file system) the rows come back instead."""
+
+    parse: Callable[[list[Item]], list]
+    items: list[Item]
+    stem: str
+    chunks: Path | None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a parse task says about one item: where its rows went (`stem`), or the rows themselves."""
+
+    name: str
+    part: int
+    split: bool
+    sha256: str
+    stem: str
+    tables: dict[str, pa.Table] | None = None
+
+
+@dataclass(frozen=True)
+class MergeTask:
+    """Write bucket `bucket` of every table into `gen`: the previous rows of its files that were
+    neither dropped nor parsed again, plus the chunks of the files just parsed (`whole`: chunk
+    stems of whole files; `split`: file name -> part -> chunk stem of the parts of big files)."""
+
+    gen: Path
+    previous: Path | None
+    bucket: int
+    dropped: frozenset[str]
+    whole: tuple[str, ...]
+    split: dict[str, dict[int, str]]
+
+
+def run_task(task: ParseTask | MergeTask) -> list[Parsed] | int:
+    """The function every engine runs: a parse task (-> one Parsed per item) or a merge task (-> its bucket)."""
+    if isinstance(task, MergeTask):
+        _merge_bucket(task)
+        return task.bucket
+    results = task.parse(task.items)
+    parsed = [Parsed(name, part, item.split, sha, f"{task.stem}-{part}" if item.split else task.stem, tables)
+              for item, (name, part, sha, tables) in zip(task.items, results, strict=True)]
+    if task.chunks is None:
+        return parsed
+    write_chunks(task.chunks, parsed)
+    return [replace(p, tables=None) for p in parsed]
+
+
+def write_chunks(chunks: Path, parsed: list[Parsed]) -> None:
+    """Write the rows of parsed items as chunk files, one per (bucket, stem, table) with rows."""
+    grouped: dict[tuple[int, str], dict[str, list[pa.Table]]] = {}
+    for item in parsed:
+        tables = grouped.setdefault((store.bucket_of(item.name), item.stem), {})
+        for name, table in (item.tables or {}).items():
+            tables.setdefault(name, []).append(table)
+    for (bucket, stem), tables in grouped.items():
+        folder = chunks / f"{bucket:02x}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, pieces in tables.items():
+            table = pa.concat_tables(pieces)
+            if table.num_rows:
+                pq.write_table(table, folder / f"{stem}-{name}.parquet", compression="lz4")
+
+
+def _read_chunk(chunks: Path, bucket: int, stem: str) -> dict[str, pa.Table]:
+    folder = chunks / f"{bucket:02x}"
+    return {name: pq.read_table(folder / f"{stem}-{name}.parquet") if (folder / f"{stem}-{name}.parquet").exists()
+            else store.schema(name).empty_table() for name in TABLES}
+
+
 def parse_changed(raw: Path, changed: list[SourceFile], gen: Path, previous: Path | None, dropped: set[str],
                   affected: set[int], *, parse: Callable, initializer: Callable[[], None], progress,
                   engine: str, scheduler: str | None, workers: int) -> dict[str, str]:
     """Parse the changed files with `parse` (a list of Items -> results, see pipeline.parse_items)
-    and write every affected bucket; returns the files' content hashes."""
+    and write every affected bucket; returns the files' content hashes.
+
+    Locally, workers write the rows they parse as chunk files and merge each bucket once all its
+    files are parsed, so this process only schedules. On Dask the rows come back here, where the
+    chunks are written and the buckets merged.
+    """
+    in_pool = engine == "local"
+    chunks = gen / "chunks"
     tracker: dict = {"fed": {}, "current": -1}
-    results: dict[int, dict[str, dict[int, dict[str, pa.Table]]]] = {b: {} for b in affected}
     returned: dict[int, int] = {}
+    whole: dict[int, set[str]] = {b: set() for b in affected}
+    split: dict[int, dict[str, dict[int, str]]] = {b: {} for b in affected}
     hashes: dict[str, str] = {}
-    written: set[int] = set()
     started: set[str] = set()
-    if engine == "local":  # starting processes only pays off for a few MB of text
+    ready: list[int] = []  # buckets whose files are all parsed, not yet merged
+    waiting = set(affected)
+
+    def merge(bucket: int) -> MergeTask:
+        return MergeTask(gen, previous, bucket, frozenset(dropped), tuple(sorted(whole.pop(bucket))),
+                         split.pop(bucket))
+
+    def complete() -> None:
+        for bucket in sorted(b for b in waiting if b < tracker["current"]
+                             and returned.get(b, 0) == tracker["fed"].get(b, 0)):
+            waiting.discard(bucket)
+            ready.append(bucket)
+
+    def tasks() -> Iterator[ParseTask | MergeTask | object]:
+        for number, batch in enumerate(_batches(raw, changed, tracker, read=not in_pool)):
+            complete()
+            while in_pool and ready:
+                yield merge(ready.pop(0))
+            yield ParseTask(parse, batch, f"t{number:06d}", chunks if in_pool else None)
+        while in_pool and (waiting or ready):
+            complete()
+            yield merge(ready.pop(0)) if ready else engine_mod.WAIT
+
+    if in_pool:  # starting processes only pays off for a few MB of text
         workers = min(workers, 1 + sum(f.size for f in changed) // (2 * TASK_BYTES))
-    tasks = _tasks(raw, changed, tracker, read=engine == "dask")
-    for batch in engine_run(parse, tasks, engine=engine, workers=workers,
-                            scheduler=scheduler, initializer=initializer):
-        for name, part, sha, tables in batch:
-            bucket = store.bucket_of(name)
-            results[bucket].setdefault(name, {})[part] = tables
+    for result in engine_mod.run(run_task, tasks(), engine=engine, workers=workers, scheduler=scheduler,
+                                 initializer=initializer):
+        if isinstance(result, int):
+            continue
+        if not in_pool:
+            write_chunks(chunks, result)
+        for item in result:
+            bucket = store.bucket_of(item.name)
             returned[bucket] = returned.get(bucket, 0) + 1
-            hashes[name] = sha
-            started.add(name)
+            if item.split:
+                split[bucket].setdefault(item.name, {})[item.part] = item.stem
+            else:
+                whole[bucket].add(item.stem)
+            hashes[item.name] = item.sha256
+            started.add(item.name)
             if progress:
-                progress(len(started), len(changed), name if part == 0 else f"{name} (part {part + 1})")
-        for bucket in [b for b in results if b not in written and b < tracker["current"]
-                       and returned.get(b, 0) == tracker["fed"].get(b, 0)]:
-            _write_bucket(gen, previous, bucket, results.pop(bucket), dropped)
-            written.add(bucket)
-    for bucket in sorted(set(results) - written):
-        _write_bucket(gen, previous, bucket, results.pop(bucket), dropped)
+                progress(len(started), len(changed), f"{item.name} (part {item.part + 1})" if item.part else item.name)
+        if not in_pool:
+            complete()
+            for bucket in ready:
+                _merge_bucket(merge(bucket))
+            ready.clear()
+    if not in_pool:
+        for bucket in sorted(waiting):  # buckets that only lost files
+            _merge_bucket(merge(bucket))
+    shutil.rmtree(chunks, ignore_errors=True)
     return hashes
 
 
@@ -254,25 +369,27 @@ def _join_parts(parts: dict[int, dict[str, pa.Table]]) -> dict[str, pa.Table]:
     return joined
 
 
-def _write_bucket(gen: Path, previous: Path | None, bucket: int, new: dict[str, dict[int, dict[str, pa.Table]]],
-                  dropped: set[str]) -> None:
+def _merge_bucket(task: MergeTask) -> None:
     """Write one bucket: the previous rows of unchanged files plus the rows of the files just parsed."""
-    files = {name: _join_parts(parts) for name, parts in sorted(new.items())}
-    old_articles = store.read_part(previous, "articles", bucket, parsed=is_parsed("articles")) if previous else None
+    chunks = task.gen / "chunks"
+    files = [_read_chunk(chunks, task.bucket, stem) for stem in task.whole]
+    files += [_join_parts({part: _read_chunk(chunks, task.bucket, stem) for part, stem in parts.items()})
+              for _, parts in sorted(task.split.items())]
+    previous = task.previous
+    old_articles = store.read_part(previous, "articles", task.bucket, parsed=True) if previous else None
+    dropped = pa.array(sorted(task.dropped), pa.string())
     drop_ids = pa.array([], pa.string())
     if old_articles is not None:
-        gone = pc.is_in(old_articles["source"], pa.array(sorted(dropped), pa.string()))
-        drop_ids = old_articles.filter(gone)["article_id"]
+        drop_ids = old_articles.filter(pc.is_in(old_articles["source"], dropped))["article_id"]
     for name in TABLES:
-        pieces = [rows[name] for rows in files.values()]
-        old = store.read_part(previous, name, bucket, parsed=is_parsed(name)) if previous else None
+        pieces = [rows[name] for rows in files]
+        old = store.read_part(previous, name, task.bucket, parsed=is_parsed(name)) if previous else None
         if old is not None:
-            key, values = (("source", pa.array(sorted(dropped), pa.string())) if "source" in old.column_names
-                           else ("article_id", drop_ids))
+            key, values = ("source", dropped) if "source" in old.column_names else ("article_id", drop_ids)
             pieces.insert(0, old.filter(pc.invert(pc.is_in(old[key], values))))
         table = store.sort_part(name, pa.concat_tables(pieces) if pieces else store.schema(name).empty_table())
         if table.num_rows:
-            store.write_part(gen, name, bucket, table, parsed=is_parsed(name))
+            store.write_part(task.gen, name, task.bucket, table, parsed=is_parsed(name))
 
 
 def corpus_step(gen: Path, previous: Path | None, affected: set[int]) -> None:

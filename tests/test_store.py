@@ -162,5 +162,5 @@ def test_written_tables_have_rollups(tmp_path):
     con = store.connect(tmp_path)
     assert con.execute("SELECT district, street, month, articles FROM rollup_street_month").fetchall() == [
         ("金水区", "杜岭街道", "2019-11", 1)]
-    assert con.execute("SELECT term, count, rank FROM rollup_district_month_terms").fetchall() == [("志愿者", 2, 1)]
-    assert con.execute("SELECT count(*) FROM rollup_district_month_metric").fetchall() == [(0,)]
+    assert con.execute("SELECT term, count, rank FROM rollup_street_month_terms").fetchall() == [("志愿者", 2, 1)]
+    assert con.execute("SELECT count(*) FROM rollup_street_month_metric").fetchall() == [(0,)]
