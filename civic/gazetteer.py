@@ -271,7 +271,7 @@ class Mention:
 
 
 _OFFICE = ("街道办事处", "街道办", "街办", "办事处")
-# A lookahead, so that overlapping suffixes are all tried: 北下街办事处 is 北下街 + 办事处, not 北下 + 街办.
+# Tried at every position, overlapping ones too: 北下街办事处 is 北下街 + 办事处, not 北下 + 街办.
 _SUFFIXES = ("街道办事处", "街道办", "街道", "街办", "办事处", "苏木", "镇", "乡")
 # Units whose name is also a campaign phrase (创建平安街道, 小城镇建设): trusted only with context.
 _GENERIC_STEMS = {"平安", "和谐", "幸福", "中心", "小城", "先进", "五星", "文化", "工业", "发展", "安全", "宜居",
@@ -279,9 +279,11 @@ _GENERIC_STEMS = {"平安", "和谐", "幸福", "中心", "小城", "先进", "�
 _DIVISION_ENDS = "区县市旗州盟省"
 _DIVISION_END = re.compile(f"[{_DIVISION_ENDS}]")
 _GENERIC_DIVISIONS = {"城区", "矿区", "郊区", "东区", "西区", "南区", "北区", "市区", "新区", "盐区", "市辖区"}
-_STREET_SUFFIX = re.compile("(?=(" + "|".join(_SUFFIXES) + "))")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_SUFFIX_FIRST = re.compile(f"[{''.join(dict.fromkeys(suffix[0] for suffix in _SUFFIXES))}]")
+_SUFFIX_AT = re.compile("|".join(_SUFFIXES))
 MAX_STEM = 14
+# Stems are read backwards from a suffix: these match on the reversed text.
+_STEM_RUN = re.compile(rf"[\u3400-\u9fff]{{0,{MAX_STEM}}}")
 # A stem printed with another suffix is not a unit in compound words: 乡镇, 乡村, 镇村.
 _STEM_BLOCKERS = {"乡": "镇村亲土愁情里", "镇": "村街区", "苏木": ""}
 # Division names followed by these are roads, parks or estates: 中山路, 郑州路, 南阳花园.
@@ -293,7 +295,7 @@ _NOT_NAME = re.compile(r"[各该本全每个多等其所这那和与及的在对
 
 
 _COMMUNITY_SUFFIX = re.compile(r"社区|村")
-_HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
+_COMMUNITY_STEM_RUN = re.compile(r"[\u3400-\u9fff0-9]{0,8}")  # on the reversed text
 _BOUNDARY = re.compile(r"[^\u3400-\u9fff0-9]|[为在到于与和及对将由向从的了是把被给]")
 _GENERIC_VILLAGES = {"农村", "乡村", "新村", "山村", "全村", "渔村", "城村", "小村", "老村", "邻村", "本村", "该村"}
 _VISIT = {"深入", "走进", "来到", "前往", "走访", "位于"}
@@ -334,21 +336,22 @@ class Matcher:
                         continue
                     kind = "weak"
                 self.division_surfaces[surface].append((division, kind))
-        # Most names end in 区/县/市/旗/州/盟/省: found backwards from those characters, like streets;
-        # the few hundred others (郑州, 襄樊, 香港) through one small trie regex.
-        self.max_division = max(map(len, self.division_surfaces))
+        # Most names end in 区/县/市/旗/州/盟/省: the longest one ending at each of those characters is
+        # matched backwards, by a trie regex of the reversed names on the reversed text; the few
+        # hundred others (郑州, 襄樊, 香港) through one small trie regex.
+        ends = sorted(w[::-1] for w in self.division_surfaces if w[-1] in _DIVISION_ENDS)
+        self.reversed_regex = re.compile(trie_pattern(ends))
         others = sorted(w for w in self.division_surfaces if w[-1] not in _DIVISION_ENDS)
         self.other_regex = re.compile(trie_pattern(others))
 
     def divisions(self, text: str) -> list[Mention]:
         """Provinces, cities and counties named in `text`, longest first, no overlaps."""
         spans = [(m.start(), m.end()) for m in self.other_regex.finditer(text)]
+        size, backwards = len(text), text[::-1]
         for match in _DIVISION_END.finditer(text):
-            end = match.end()
-            for start in range(max(0, end - self.max_division), end - 1):
-                if text[start:end] in self.division_surfaces:
-                    spans.append((start, end))
-                    break
+            name = self.reversed_regex.match(backwards, size - match.end())
+            if name:
+                spans.append((size - name.end(), match.end()))
         found: list[Mention] = []
         for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
             if found and start < found[-1].end:
@@ -375,12 +378,15 @@ class Matcher:
         the end of a district name): an X街道 there is kept even when the gazetteer lacks it.
         """
         found: list[Mention] = []
-        for match in _STREET_SUFFIX.finditer(text):
-            start, suffix = match.start(), match.group(1)
+        size, backwards = len(text), text[::-1]
+        for first in _SUFFIX_FIRST.finditer(text):  # every suffix, overlapping ones too
+            start = first.start()
+            printed = _SUFFIX_AT.match(text, start)
+            if printed is None:
+                continue
+            suffix = printed.group()
             normal = "街道" if suffix in _OFFICE else suffix
-            run = start
-            while run > 0 and start - run < MAX_STEM and _HAN.match(text, run - 1):
-                run -= 1
+            run = size - _STEM_RUN.match(backwards, size - start).end()
             end = start + len(suffix)
             mention = self._lookup(text, run, start, end, suffix, normal)
             if mention is None and suffix != "办事处" and normal == "街道":
@@ -406,11 +412,10 @@ class Matcher:
         """
         found: list[Mention] = []
         street_ends = {m.end: m for m in streets}
+        size, backwards = len(text), text[::-1]
         for match in _COMMUNITY_SUFFIX.finditer(text):
             start, end = match.span()
-            run = start
-            while run > 0 and start - run < 8 and _HAN_OR_DIGIT.match(text, run - 1):
-                run -= 1
+            run = size - _COMMUNITY_STEM_RUN.match(backwards, size - start).end()
             attached = max((e for e in street_ends if run <= e <= start - 2), default=None)
             for left in range(attached if attached is not None else run, start):
                 name = text[left:end]
