@@ -159,6 +159,23 @@ async def idle(page, timeout_ms: float) -> None:
         " && !document.querySelector('[data-stale=\"true\"]')", timeout=timeout_ms, polling=200)
 
 
+async def rendered(page, timeout_ms: float) -> None:
+    """Wait until the main area shows a result (`RENDERED`) and the script run is over."""
+    await page.locator(RENDERED).first.wait_for(timeout=timeout_ms)
+    await idle(page, timeout_ms)
+
+
+async def visit(page, url: str, action: str | None, stats: Stats, session: int, timeout_ms: float) -> None:
+    """Open `url` and wait until it has rendered. With an `action`, the time from opening to
+    rendered is recorded under it and exception boxes on the page are reported as errors."""
+    started = time.monotonic()
+    await page.goto(url, timeout=timeout_ms)
+    await rendered(page, timeout_ms)
+    if action:
+        stats.time(action, time.monotonic() - started)
+        await check_exceptions(page, url.split("?", 1)[0].rsplit("/", 1)[-1], stats, session)
+
+
 async def check_exceptions(page, where: str, stats: Stats, session: int) -> None:
     count = await page.locator('[data-testid="stException"]').count()
     if count:
@@ -211,12 +228,7 @@ async def session(browser, base: str, number: int, rounds: int, stats: Stats, ti
     page.on("response", lambda r: r.status >= 400 and not _probe(r.url) and stats.errors.append(
         f"session {number}: HTTP {r.status} {r.url}"))
     try:
-        started = time.monotonic()
-        await page.goto(f"{base}/overview", timeout=timeout_ms)
-        await page.locator(RENDERED).first.wait_for(timeout=timeout_ms)
-        await idle(page, timeout_ms)
-        stats.time("first load", time.monotonic() - started)
-        await check_exceptions(page, "overview", stats, number)
+        await visit(page, f"{base}/overview", "first load", stats, number, timeout_ms)
         for round_ in range(rounds):
             selects = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
             target = selects.nth((number + round_) % max(await selects.count(), 1))
@@ -228,22 +240,14 @@ async def session(browser, base: str, number: int, rounds: int, stats: Stats, ti
             await options.nth((number * 7 + round_) % await options.count()).click(timeout=timeout_ms)
             await page.keyboard.press("Escape")
             await page.wait_for_url(lambda url, before=before: url != before, timeout=timeout_ms)
-            await page.locator(RENDERED).first.wait_for(timeout=timeout_ms)
-            await idle(page, timeout_ms)
+            await rendered(page, timeout_ms)
             stats.time("filter rerun", time.monotonic() - started)
             await check_exceptions(page, "overview after filter", stats, number)
             await _download_or_empty(page, "CSV", "csv", "the overview", stats, number, timeout_ms)
             query = page.url.split("?", 1)[1] if "?" in page.url else ""
-            started = time.monotonic()
-            await page.goto(f"{base}/articles?{query}", timeout=timeout_ms)
-            await page.locator(RENDERED).first.wait_for(timeout=timeout_ms)
-            await idle(page, timeout_ms)
-            stats.time("open articles", time.monotonic() - started)
-            await check_exceptions(page, "articles", stats, number)
+            await visit(page, f"{base}/articles?{query}", "open articles", stats, number, timeout_ms)
             await _download_or_empty(page, "Excel", "xlsx", "the articles page", stats, number, timeout_ms)
-            await page.goto(f"{base}/overview", timeout=timeout_ms)
-            await page.locator(RENDERED).first.wait_for(timeout=timeout_ms)
-            await idle(page, timeout_ms)
+            await visit(page, f"{base}/overview", None, stats, number, timeout_ms)
     except Exception as exc:  # a timeout or a broken page is a result to report, not a crash
         stats.errors.append(f"session {number}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
     finally:
