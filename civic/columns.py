@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from civic.segment import _Draft, _Unit
 
 _TITLE_UNIT = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?[区县市])?([\u4e00-\u9fff]{2,6}?(?:街道|乡|镇))")
+_TITLE_UNIT_SUFFIXES = ("街道", "乡", "镇")  # a title without one of these names no unit
 _JUMP_REACH = 12  # text jumps to articles at most this many articles away (one page's worth)
 # a paragraph opening with a one- or two-character list item: maybe the end of a word cut at a
 # column foot (`拆除东吉大` | `路、辽河大路沿线`); Chinese-numeral enumerations (`一、`) excluded
@@ -58,7 +59,8 @@ def reflow_jumps(drafts: list[_Draft]) -> None:
 def _draft_units(draft: _Draft) -> set[str]:
     names = set()
     for line in draft.title:
-        names.update(m.group(1) for m in _TITLE_UNIT.finditer(line.text))
+        if any(suffix in line.text for suffix in _TITLE_UNIT_SUFFIXES):
+            names.update(m.group(1) for m in _TITLE_UNIT.finditer(line.text))
     return names
 
 

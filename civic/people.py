@@ -42,12 +42,14 @@ BYLINE = re.compile(
     r"(?:\s*(?:文/图|文图|图文|摄影|摄|图|报道))?\s*\)?$"
 )
 _DECORATION = "□■●◎★☆◆◇▲△○·*"
+_ROLE_COLON = re.compile(rf"({_ROLE})\s*:\s*")
+_PUNCTUATION = re.compile(r"[,。;:!?]")
 
 
 def _normal(line: str) -> str:
     """`■记者:张三` -> `记者 张三`; `【记者 张三】` -> `(记者 张三)`."""
     line = line.strip().lstrip(_DECORATION).strip().replace("【", "(").replace("】", ")")
-    return re.sub(rf"({_ROLE})\s*:\s*", r"\1 ", line)
+    return _ROLE_COLON.sub(r"\1 ", line) if ":" in line else line
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Person:
 def is_byline(line: str) -> bool:
     """True when `line` is nothing but a byline (`记者 张改华`, `通讯员 王楠 文/图`, `■记者:张三`)."""
     line = _normal(line)
-    return bool(BYLINE.match(line)) and len(line) <= 60 and not re.search(r"[,。;:!?]", line)
+    return len(line) <= 60 and BYLINE.match(line) is not None and not _PUNCTUATION.search(line)
 
 
 def parse_byline(byline: str) -> list[Person]:

@@ -257,7 +257,7 @@ def _assemble(units: list[_Unit]) -> list[_Draft]:
 
     for index, unit in enumerate(units):
         following = units[index + 1].kind if index + 1 < len(units) else ""
-        key = re.sub(r"\s", "", unit.body_text)
+        key = _squeeze(unit.body_text)
         if unit.kind == "head":
             pending.append(unit)
         elif unit.kind == "meta":
@@ -281,7 +281,7 @@ def _assemble(units: list[_Unit]) -> list[_Draft]:
             if pending and following in ("body", "lead"):
                 current = start(unit)
                 current.add(unit, current.bylines)
-            elif current and any(re.sub(r"\s", "", b.text) == key for b in current.bylines if b is not unit):
+            elif current and any(_squeeze(b.text) == key for b in current.bylines if b is not unit):
                 current.add(unit, current.repeats)
             elif current and not pending:
                 current.add(unit, current.bylines)
@@ -303,6 +303,11 @@ def _assemble(units: list[_Unit]) -> list[_Draft]:
             current.add(unit, current.parts)
             seen.setdefault(key, current)
     return drafts
+
+
+def _squeeze(text: str) -> str:
+    """`text` with every whitespace character removed."""
+    return "".join(text.split())
 
 
 def _title_lines(heads: list[_Unit]) -> list[_Unit]:
@@ -365,7 +370,7 @@ def _attach_numbered(drafts: list[_Draft], items: list[_Unit]) -> None:
     """
     attached: dict[str, _Draft] = {}
     for item in items:
-        key = re.sub(r"\s", "", item.body_text)
+        key = _squeeze(item.body_text)
         if key in attached:
             owner = attached[key]
             owner.repeats.append(item)
