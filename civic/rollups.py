@@ -56,7 +56,7 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
          "rank": "1 for the most frequent term of its street, {level} and theme set."},
     ),
 }
-_LEVELS = ("month", "day")
+_LEVELS = ("day", "month")  # in this order: a month part is summed from its day part
 
 ROLLUPS: dict[str, tuple[str, dict[str, str]]] = {
     f"street_{level}{family}": (doc.format(level=level),
@@ -86,15 +86,16 @@ _ARTICLES = f"""
 
 
 def _partial_sql(name: str) -> str:
-    """Rows of rollup `name` over one bucket's tables (views `articles`, `themes`...): additive measures."""
+    """Rows of day-level rollup `name` over one bucket's tables (views `metrics`, `terms`, temp table
+    `art` of `_ARTICLES`): additive measures."""
     keys = ", ".join(f"a.{k}" for k in ROLLUPS[name][1] if k in _KEYS or k in _DATE)
     if name.endswith("_metric"):
         return f"""SELECT {keys}, m.what, m.unit, count(*) AS mentions, sum(m.value) AS total,
                           bool_or(m.approx) AS approx, count(DISTINCT m.article_id) AS articles
-                   FROM metrics m JOIN ({_ARTICLES}) a USING (article_id) GROUP BY ALL"""
+                   FROM metrics m JOIN art a USING (article_id) GROUP BY ALL"""
     if name.endswith("_terms"):
         return f"""SELECT {keys}, t.term, sum(t.count)::BIGINT AS count, count(*) AS articles
-                   FROM terms t JOIN ({_ARTICLES}) a USING (article_id) GROUP BY ALL"""
+                   FROM terms t JOIN art a USING (article_id) GROUP BY ALL"""
     return f"""SELECT {keys}, count(*) AS articles, count(*) FILTER (WHERE a.is_caption) AS captions,
                       count(*) FILTER (WHERE a.date <> '') AS dated,
                       count(*) FILTER (WHERE a.has_metrics) AS with_metrics,
@@ -102,7 +103,16 @@ def _partial_sql(name: str) -> str:
                       count(*) FILTER (WHERE a.counted) AS counted,
                       min(a.date) FILTER (WHERE a.date LIKE '____-__-__') AS date_min,
                       max(a.date) FILTER (WHERE a.date LIKE '____-__-__') AS date_max
-               FROM ({_ARTICLES}) a GROUP BY ALL"""
+               FROM art a GROUP BY ALL"""
+
+
+def _combine_sql(name: str, rows: str) -> str:
+    """Rows of rollup `name` (with their group `g`) combined from `rows` that have the same columns or
+    more keys (a day part for a month part, the parts of every bucket for the merged rollup)."""
+    columns = [c for c in ROLLUPS[name][1] if c != "rank"]
+    keys = ", ".join(c for c in columns if c not in _MERGE)
+    measures = ", ".join(f"{_MERGE[c].format(c)} AS {c}" for c in columns if c in _MERGE)
+    return f"SELECT g, {keys}, {measures} FROM {rows} GROUP BY ALL"
 
 
 GROUPS = 64  # a merged rollup is stored in this many parts, by a hash of (province, city, district, month)
@@ -112,11 +122,8 @@ _ROW_GROUP = 4096  # rows per Parquet row group: parts are sorted by month, so a
 
 def _merge_sql(name: str, parts: str, groups: list[int]) -> str:
     """Rollup rows of some groups (`g`) from the per-bucket parts: measures combined; terms ranked and cut."""
-    columns = [c for c in ROLLUPS[name][1] if c != "rank"]
-    keys = [c for c in columns if c not in _MERGE]
-    measures = ", ".join(f"{_MERGE[c].format(c)} AS {c}" for c in columns if c in _MERGE)
-    merged = (f"SELECT g, {', '.join(keys)}, {measures} FROM read_parquet({parts}) "
-              f"WHERE g IN ({', '.join(map(str, groups))}) GROUP BY ALL")
+    keys = [c for c in ROLLUPS[name][1] if c not in _MERGE and c != "rank"]
+    merged = _combine_sql(name, f"read_parquet({parts}) WHERE g IN ({', '.join(map(str, groups))})")
     if name.endswith("_terms"):
         cell = ", ".join(k for k in keys if k != "term")
         merged = f"""SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {cell} ORDER BY count DESC, term) AS rank
@@ -126,8 +133,8 @@ def _merge_sql(name: str, parts: str, groups: list[int]) -> str:
 
 def fingerprint() -> str:
     """Hash of everything that shapes the rollups' rows; parts of a build with another one are never reused."""
-    text = "\n".join([str(GROUPS), str(TOP_TERMS)] + [_partial_sql(name) + _merge_sql(name, "", [])
-                                                      for name in ROLLUPS])
+    text = "\n".join([str(GROUPS), str(TOP_TERMS), _ARTICLES] + [
+        (_partial_sql(name) if name.startswith("street_day") else "") + _merge_sql(name, "", []) for name in ROLLUPS])
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
@@ -186,6 +193,7 @@ def build_rollups(gen: Path, previous: Path | None = None) -> None:
             for t, f in files.items():
                 source = f"read_parquet({_quoted(f)})" if f.exists() else f"empty_{t}"
                 con.execute(f"CREATE OR REPLACE TEMP VIEW {t} AS SELECT * FROM {source}")
+            articles_ready = False
             for name in ROLLUPS:
                 target = gen / "rollups" / "parts" / name / part
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -193,8 +201,15 @@ def build_rollups(gen: Path, previous: Path | None = None) -> None:
                 if reuse and old is not None and old.exists():
                     os.link(old, target)
                     continue
-                con.execute(f"COPY (SELECT {_GROUP} AS g, * FROM ({_partial_sql(name)}) ORDER BY g) "
-                            f"TO {_quoted(target)} (FORMAT parquet, ROW_GROUP_SIZE 16384)")
+                if name.startswith("street_day"):
+                    if not articles_ready:  # the bucket's articles with their theme sets, once for every rollup
+                        con.execute(f"CREATE OR REPLACE TEMP TABLE art AS {_ARTICLES}")
+                        articles_ready = True
+                    rows = f"SELECT {_GROUP} AS g, * FROM ({_partial_sql(name)})"
+                else:
+                    day = gen / "rollups" / "parts" / name.replace("street_month", "street_day", 1) / part
+                    rows = _combine_sql(name, f"read_parquet({_quoted(day)})")
+                con.execute(f"COPY ({rows} ORDER BY g) TO {_quoted(target)} (FORMAT parquet, ROW_GROUP_SIZE 16384)")
                 for changed in (target, old) if previous else ():
                     if changed is not None and changed.exists():
                         stale_groups[name].update(pc.unique(pq.read_table(changed, columns=["g"])["g"]).to_pylist())

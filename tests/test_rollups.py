@@ -1,11 +1,14 @@
 """Rollups merged from per-bucket parts equal the same aggregates computed over the whole tables."""
 
+import os
+import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from civic import store
-from civic.rollups import ITEM_UNITS, PEOPLE_UNITS, ROLLUPS, TOP_TERMS
+from civic.rollups import ITEM_UNITS, PEOPLE_UNITS, ROLLUPS, TOP_TERMS, build_rollups
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,3 +60,27 @@ def test_rollup_equals_the_aggregate_over_whole_tables(built, name):
     direct = sorted(con.execute(_direct(name)).fetchall())
     assert rolled == [tuple(row) for row in direct]
     assert rolled
+
+
+@pytest.mark.parametrize("stamp, reused", [(None, True), ("rollups of older code", False)])
+def test_parts_are_reused_only_from_rollups_of_the_same_code(built, tmp_path, stamp, reused):
+    previous, gen = tmp_path / "previous", tmp_path / "gen"
+    shutil.copytree(store.current(built), previous, copy_function=os.link)
+    for table in (p for p in previous.glob("*.parquet") if p.is_dir()):
+        shutil.copytree(table, gen / table.name, copy_function=os.link)
+    stamp_file = previous / "rollups" / "parts" / "FINGERPRINT"
+    if stamp is not None:
+        stamp_file.unlink()
+        stamp_file.write_text(stamp, encoding="utf-8")
+    build_rollups(gen, previous)
+    part = next((previous / "rollups" / "parts" / "street_day").glob("part-*.parquet"))
+    linked = (gen / "rollups" / "parts" / "street_day" / part.name).stat().st_ino == part.stat().st_ino
+    assert linked == reused
+    for name in ROLLUPS:
+        assert _rows(gen, name) == _rows(previous, name), name
+
+
+def _rows(gen: Path, name: str) -> list[tuple]:
+    """Rows of a merged rollup of generation `gen`, as text, in order."""
+    return sorted(tuple(map(str, row.values())) for row in pq.read_table(gen / "rollups" / f"{name}.parquet")
+                  .to_pylist())
