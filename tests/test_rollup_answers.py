@@ -1,4 +1,4 @@
-"""Every aggregate answered from the rollups equals the full tables' answer, for every kind of filter.
+"""Every answer the rollups give or narrow equals the full tables' answer, for every kind of filter.
 
 The same query function runs twice on one build: once with the rollup views (`civic.rollups`),
 once with them dropped from the connection, which makes it read the full tables. Filters cover
@@ -61,6 +61,10 @@ CALLS = {
     "compare_metric_totals of streets": ("street", ("南关街道（管城回族区）", "杜岭街道（金水区）")),
     "compare_term_counts": ("district", ("金水区", "老城区")),
     "compare_term_counts of streets": ("street", ("南关街道（管城回族区）", "南关街道（老城区）")),
+    "article_list": (None, None, 5),
+    "article_list of a street": ("南关街道", "老城区", 3),
+    "term_texts": ("district", ("金水区", "龙山区"), "背街小巷", 3),
+    "term_texts of every group": ("city", ("郑州市", "辽源市"), "志愿者", 4),
 }
 TERMS = {"term_frequencies", "compare_term_counts", "compare_term_counts of streets"}
 """Answers from the top-term rollups: exact while no rollup cell has more than TOP_TERMS terms."""

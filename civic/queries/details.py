@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from civic.filters import Filters
-from civic.queries.filtering import FULL_DATE, filtered, frame, group_of, in_list, where
+from civic.queries.filtering import FULL_DATE, filtered, frame, group_of, in_list, rollup_rows, where
 from civic.queries.topics import Level
 from civic.schema import TABLES
 
@@ -64,11 +64,27 @@ def article_detail(con, article_id: str) -> dict[str, pd.DataFrame]:
             for name in ("articles", "places", "people", "metrics", "themes")}
 
 
+def _newest(con, sql: str, params: list, limit: int) -> dict[str, str]:
+    """Per group, the key (month or date) from which on the rollup rows `sql` (columns grp, key, n;
+    newest key first within a group) count at least `limit` articles; groups never reaching it are left out."""
+    cutoffs: dict[str, str] = {}
+    totals: dict[str, int] = {}
+    for group, key, n in con.execute(sql, params).fetchall():
+        if group not in cutoffs:
+            totals[group] = totals.get(group, 0) + n
+            if totals[group] >= limit:
+                cutoffs[group] = key
+    return cutoffs
+
+
 def article_list(con, f: Filters, street: str | None = None, district: str | None = None,
                  limit: int = 500) -> pd.DataFrame:
     """Articles of the filter (optionally of one street/district), newest first.
 
     Columns: article_id, date, title, street, district, city, source.
+
+    The newest articles come first, so when the rollups show that the months from some month on
+    hold `limit` articles, only those months are read.
     """
     prefix, params = filtered(f, "a.article_id, a.date, a.month, a.title, a.street, a.district, a.city, "
                                  "a.source, a.seq")
@@ -77,6 +93,13 @@ def article_list(con, f: Filters, street: str | None = None, district: str | Non
         if value is not None:
             extra += f" AND {column} = ?"
             args.append(value)
+    rows = rollup_rows(con, f)
+    if rows:
+        newest = _newest(con, f"SELECT '', month, sum(articles) FROM {rows[0]} WHERE month <> ''{extra} "
+                              "GROUP BY ALL ORDER BY month DESC", rows[1] + args, limit)
+        if newest:
+            extra += " AND month >= ?"
+            args.append(newest[""])
     sql = (f"{prefix} SELECT article_id, date, title, street, district, city, source FROM fa "
            f"WHERE TRUE{extra} ORDER BY month DESC, date DESC, source, seq LIMIT ?")
     return frame(con, sql, params + args + [limit])
@@ -106,15 +129,30 @@ def metric_sentences(con, f: Filters, what: str, unit: str, by: Level | None = N
 
 def term_texts(con, f: Filters, level: Level, names: tuple[str, ...], term: str, limit: int = 20
                ) -> pd.DataFrame:
-    """Columns group, article_id, text: up to `limit` articles per group that contain `term` (newest first)."""
+    """Columns group, article_id, text: up to `limit` articles per group that contain `term` (newest first).
+
+    When the top-term rollups show that every group has `limit` articles using the term from some
+    date on, only the texts from that date on are read (and all of them if that finds fewer).
+    """
     condition, params = where(f)
     clause, args = in_list(group_of(level, "a"), names)
     sql = f"""
     SELECT {group_of(level, 'a')} AS "group", a.article_id, a.text FROM articles a
-    WHERE {condition} AND {clause} AND contains(a.text, ?)
+    WHERE {condition} AND {clause} AND contains(a.text, ?) {{since}}
     QUALIFY row_number() OVER (PARTITION BY "group" ORDER BY a.date DESC, a.article_id) <= ?
     ORDER BY "group", a.date DESC, a.article_id"""
-    return frame(con, sql, params + args + [term, limit])
+    rows = rollup_rows(con, f, "_terms", by_day=True)
+    if rows:
+        group, names_args = in_list("grp", names)
+        newest = _newest(con, f"""SELECT grp, date, sum(articles) FROM (SELECT {group_of(level, 'r')} AS grp, r.*
+                                  FROM {rows[0]} r) WHERE {group} AND term = ? AND date LIKE '{FULL_DATE}'
+                                  GROUP BY ALL ORDER BY grp, date DESC""", rows[1] + names_args + [term], limit)
+        if len(newest) == len(set(names)):
+            found = frame(con, sql.format(since="AND a.date >= ?"),
+                          params + args + [term, min(newest.values()), limit])
+            if (found.groupby("group").size() >= limit).all() and found["group"].nunique() == len(newest):
+                return found
+    return frame(con, sql.format(since=""), params + args + [term, limit])
 
 
 def whole_table(con, name: str) -> pd.DataFrame:

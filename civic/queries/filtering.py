@@ -100,26 +100,31 @@ def cut_months(f: Filters) -> list[str]:
     return sorted(set(cut))
 
 
-def rollup_rows(con, f: Filters, family: str = "") -> tuple[str, list] | None:
+def rollup_rows(con, f: Filters, family: str = "", *, by_day: bool = False) -> tuple[str, list] | None:
     """A subquery of the rows of rollup family `street_<level><family>` that the filter selects,
-    with the `_month` level's columns, and its parameters; None when those rollups are not built.
+    and its parameters; None when those rollups are not built.
 
     Args:
         family: "" (article counts), "_metric" or "_terms" (see `civic.rollups`).
+        by_day: False for the `_month` level's columns (whole months from it, the months the date
+            range cuts from the `_day` level); True for the `_day` level alone, with `date`.
     """
     month, day = f"street_month{family}", f"street_day{family}"
     built = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE view_name IN (?, ?)",
                                        [f"rollup_{month}", f"rollup_{day}"]).fetchall()}
     if len(built) < 2:
         return None
-    columns = ", ".join(f"r.{c}" for c in ROLLUPS[month][1])
+    columns = ", ".join(f"r.{c}" for c in ROLLUPS[day if by_day else month][1])
     clauses, params = place_clauses(f, "r")
     if f.themes:
         clauses.append("list_has_any(r.themes, ?::VARCHAR[])")
         params.append(list(f.themes))
     keep = " AND ".join(clauses) or "TRUE"
-    if not (f.date_from or f.date_to):
-        return f"(SELECT {columns} FROM rollup_{month} r WHERE {keep})", params
+    if by_day or not (f.date_from or f.date_to):
+        if f.date_from or f.date_to:
+            dates, date_args = _date_clause(f, "r")
+            keep, params = f"{keep} AND {dates}", params + date_args
+        return f"(SELECT {columns} FROM rollup_{day if by_day else month} r WHERE {keep})", params
     lo, hi = _date_bounds(f)
     cut = cut_months(f)
     sql = f"(SELECT {columns} FROM rollup_{month} r WHERE {keep} AND r.month BETWEEN ? AND ?"
