@@ -38,6 +38,7 @@ from __future__ import annotations
 import bisect
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +133,10 @@ _METRIC_RE = re.compile(
     rf"(?P<unit>{_UNIT_ALTERNATION}))"
     r"(?P<post>左右|以上|以下|以内|上下|开外|有余)?"
 )
+# Every character a metric can start with (an approximation word, 百分之, a digit or a Chinese numeral):
+# the regex is tried only there, which is much faster than letting it scan every position.
+_METRIC_START_RE = re.compile(rf"[大将接超不约近逾上\d{CHINESE_NUMERAL_CHARS}]")
+_NUMERAL_RE = re.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 _EXCLUSION_RE = re.compile("|".join(re.escape(e) for e in sorted(EXCLUSIONS, key=len, reverse=True)))
 # names, slogans and titles in quotes; quoted speech (with its own punctuation) keeps its numbers
 _NAME_CHARS = r"[^“”\"「」\n，,。！？!?；;]{1,16}"
@@ -164,14 +169,14 @@ def extract_metrics(text: str) -> list[Metric]:
     Returns:
         Metrics in text order; `start`/`end` are offsets into `text`.
     """
-    if not any(char.isdigit() or char in CHINESE_NUMERAL_CHARS for char in text):
+    if not _NUMERAL_RE.search(text):
         return []
     blocked = _merge([m.span() for m in _EXCLUSION_RE.finditer(text)] + [m.span() for m in _QUOTE_RE.finditer(text)])
     blocked_starts = [s for s, _ in blocked]
     sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
     metrics: list[Metric] = []
     consumed = 0  # end of the previous metric and of the `what` read after it
-    for match in _METRIC_RE.finditer(text):
+    for match in _metric_matches(text):
         candidate = _candidate(text, match)
         if candidate is None:
             continue
@@ -194,6 +199,15 @@ def extract_metrics(text: str) -> list[Metric]:
         consumed = max(end, what_end)
         metrics.append(Metric(value, unit, approx, what, text[start:end], sentence, start, end, kind))
     return metrics
+
+
+def _metric_matches(text: str) -> Iterator[re.Match[str]]:
+    """What _METRIC_RE.finditer(text) gives, trying the regex only where a metric can start."""
+    resume = 0
+    for start in _METRIC_START_RE.finditer(text):
+        if start.start() >= resume and (match := _METRIC_RE.match(text, start.start())):
+            resume = match.end()
+            yield match
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
