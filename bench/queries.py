@@ -6,19 +6,21 @@ Run against a built (or seeded, see bench/seed.py) output folder:
 
 Filter kinds (values taken from the corpus itself): no filter, one district, one street, one
 theme, a date range that cuts months (10th of one month to the 20th of a later one), and a
-combination (district, theme and a cut date range). Query functions are those public in
+combination (city, theme and a cut date range). Query functions are those public in
 civic.queries, each timed as the best of --repeat runs on one DuckDB connection. AppTest opens
 each page, then applies each filter and times the rerun (server-side time: the script run,
-queries and chart building; no browser). District, street and theme go through the sidebar
-widgets; the sidebar's date slider offers whole months only, so a cut range (and the
-combination) is set by making the app's `filters()` return it. Memory is the peak RSS of this
-process (DuckDB, the query frames and the AppTest server side).
+queries, charts and download bytes; no browser) and the part of it spent in query functions.
+District, street and theme go through the sidebar widgets; the sidebar's date slider offers
+whole months only, so a cut range (and the combination) is set by making the app's `filters()`
+return it. Memory is the peak RSS of this process (DuckDB, the query frames and the AppTest
+server side).
 """
 
 from __future__ import annotations
 
 import argparse
 import inspect
+import logging
 import os
 import resource
 import sys
@@ -105,8 +107,24 @@ def _timed(fn, con, args) -> float:
     return time.perf_counter() - started
 
 
-def time_pages(out: Path, values: dict) -> list[tuple[str, float, dict[str, float]]]:
-    """(page, first run seconds, {filter kind: rerun seconds}) for every page."""
+def _count_query_time(spent: list[float]) -> None:
+    """Make every public civic.queries function add its run time (seconds) to spent[0]."""
+    for name, fn in inspect.getmembers(queries, inspect.isfunction):
+        if name.startswith("_") or not fn.__module__.startswith(queries.__name__):
+            continue
+
+        def timed(*args, _fn=fn, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _fn(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - started
+
+        setattr(queries, name, timed)
+
+
+def time_pages(out: Path, values: dict) -> list[tuple[str, float, dict[str, tuple[float, float]]]]:
+    """(page, first run seconds, {filter kind: (rerun seconds, of which in query functions)}) for every page."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -114,6 +132,8 @@ def time_pages(out: Path, values: dict) -> list[tuple[str, float, dict[str, floa
 
     os.environ["CIVIC_PROCESSED"] = str(out)
     os.environ.setdefault("CIVIC_RAW", str(out / "no-raw"))
+    spent = [0.0]
+    _count_query_time(spent)
     sidebar_filters = app.filters
     widgets = {"district": ("flt_district", [values["district"]]), "street": ("flt_street", [values["street"]]),
                "theme": ("flt_themes", [values["theme"]])}
@@ -128,22 +148,23 @@ def time_pages(out: Path, values: dict) -> list[tuple[str, float, dict[str, floa
         first = time.perf_counter() - started
         reruns = {}
         for kind in KINDS:
+            spent[0] = 0.0
             if kind in widgets:
                 key, value = widgets[kind]
                 widget = at.sidebar.multiselect(key=key)
                 started = time.perf_counter()
                 widget.set_value(value).run()
-                reruns[kind] = time.perf_counter() - started
+                reruns[kind] = (time.perf_counter() - started, spent[0])
                 at.sidebar.multiselect(key=key).set_value([]).run()
             else:
                 app.filters = lambda months=None, f=values["filters"][kind]: f  # noqa: E731
                 started = time.perf_counter()
                 at.run()
-                reruns[kind] = time.perf_counter() - started
+                reruns[kind] = (time.perf_counter() - started, spent[0])
                 app.filters = sidebar_filters
                 at.run()
             if at.exception:
-                reruns[f"{kind} EXCEPTION {at.exception[0].message[:60]}"] = float("nan")
+                reruns[f"{kind} EXCEPTION {at.exception[0].message[:60]}"] = (float("nan"), float("nan"))
         results.append((page, first, reruns))
     return results
 
@@ -155,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-pages", action="store_true", help="skip the AppTest part")
     p.add_argument("--no-queries", action="store_true", help="skip the query function part")
     args = p.parse_args(argv)
+    logging.disable(logging.WARNING)  # AppTest's bare-mode warnings, one per cached call
     counts = store.row_counts(args.out)
     print(f"corpus: {counts['articles']:,} articles, {counts['terms']:,} terms rows ({args.out}); "
           f"{os.cpu_count()} cores")
@@ -173,9 +195,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<28}" + "".join(f"{row[label] * 1000:11.1f}" if label in row else f"{'':>11}"
                                           for label in labels))
     if not args.no_pages:
-        print(f"{'page (AppTest, ms)':<28}{'first':>11}" + "".join(f"{kind:>11}" for kind in KINDS))
+        print(f"{'page (AppTest), ms: rerun (of which queries)':<46}{'first':>7}" + "".join(f"{k:>16}" for k in KINDS))
         for page, first, reruns in time_pages(args.out, values):
-            print(f"{page:<28}{first * 1000:11.0f}" + "".join(f"{reruns[k] * 1000:11.0f}" for k in KINDS))
+            print(f"{page:<46}{first * 1000:7.0f}"
+                  + "".join(f"{reruns[k][0] * 1000:9.0f} ({reruns[k][1] * 1000:4.0f})" for k in KINDS))
             for problem in (k for k in reruns if "EXCEPTION" in k):
                 print(f"  {problem}")
     print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
