@@ -196,6 +196,7 @@ class Gazetteer:
                  communities: frozenset[str] = frozenset()):
         self.communities = communities
         self._chains: dict[tuple[str, str], Chain] = {}  # memo: a street's chain is asked for again and again
+        self._street_chains: dict[str, Chain] = {}  # the same, by the street's parent code
         self.divisions = {(d.level, d.code): d for d in divisions}
         self.streets = streets
         self.aliases = aliases
@@ -246,7 +247,11 @@ class Gazetteer:
 
     def street_chain(self, street: Street) -> Chain:
         """County, city and province of a street."""
-        return self.chain(street.parent, "county" if ("county", street.parent) in self.divisions else "city")
+        chain = self._street_chains.get(street.parent)
+        if chain is None:
+            level = "county" if ("county", street.parent) in self.divisions else "city"
+            chain = self._street_chains[street.parent] = self.chain(street.parent, level)
+        return chain
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,8 @@ def _resolve(gaz: Gazetteer, mention: Mention, tiers: tuple[_Evidence, ...]) -> 
     candidates = mention.streets
     if not candidates:
         return None
-    scored = [(tuple(t.score(gaz.street_chain(s)) for t in tiers), s) for s in candidates]
+    chains = map(gaz.street_chain, candidates)
+    scored = [(tuple([tier.score(chain) for tier in tiers]), s) for chain, s in zip(chains, candidates, strict=True)]
     best = max(score for score, _ in scored)
     winners = [s for score, s in scored if score == best]
     if len(winners) != 1:
