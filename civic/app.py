@@ -389,5 +389,5 @@ def cloud_png(frequencies: tuple[tuple[str, int], ...], max_words: int, font: st
 
     image = render_cloud(dict(frequencies), max_words=max_words, font=Path(font), width=width, height=height)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    image.save(buffer, format="PNG", compress_level=1)  # ~40 % faster to encode, ~3 % bigger
     return buffer.getvalue()
