@@ -25,7 +25,7 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from civic import store  # noqa: E402
-from civic.incremental import CORPUS_TABLES, is_parsed, parser_version  # noqa: E402
+from civic.incremental import corpus_step, is_parsed, parser_version  # noqa: E402
 from civic.ingest import file_sha256, list_sources  # noqa: E402
 from civic.rollups import build_rollups  # noqa: E402
 from civic.schema import TABLES  # noqa: E402
@@ -81,10 +81,9 @@ def seed(built: Path, raw: Path, copies: int, out_raw: Path, out: Path) -> None:
             quoted = ", ".join(f'"{col}"' for col in columns)
             table = con.sql(f"SELECT {quoted} FROM staged WHERE bucket = {bucket} "
                             f"ORDER BY {order}").to_arrow_table().cast(store.schema(name))
-            store.write_part(gen, name, bucket, table)
-            if name in CORPUS_TABLES and is_parsed(name):
-                store.write_part(gen, name, bucket, table, parsed=True)
+            store.write_part(gen, name, bucket, table, parsed=is_parsed(name))
         con.execute("DROP TABLE staged")
+    corpus_step(gen, None, set())  # as a build would: final place tables and the corpus step's record
     store.finish(gen)
     build_rollups(gen)
     version = parser_version()

@@ -17,8 +17,9 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from stat import S_ISREG as stat_is_file
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -42,7 +43,6 @@ class SourceFile:
     """A file of the corpus as listed: name relative to raw, stat, content hash ("" until read)."""
 
     name: str
-    path: Path
     size: int
     mtime_ns: int
     sha256: str
@@ -105,40 +105,73 @@ def _civic_imports(code: str) -> list[str]:
     return names
 
 
-def scan(raw: Path, known: dict[str, dict]) -> list[SourceFile]:
-    """The corpus files sorted by (bucket, name); content hashes reused when size and mtime match.
+class Known(NamedTuple):
+    """A file as the previous build recorded it (a row of `sources.parquet`)."""
+
+    bucket: int
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+def scan(raw: Path, known: dict[str, Known]) -> list[SourceFile]:
+    """The corpus files, in listing order; content hashes reused when size and mtime match.
 
     Args:
         raw: the raw folder.
-        known: source name -> row of the previous build's sources (size, mtime_ns, sha256).
+        known: source name -> the previous build's record of it.
     """
     files = []
     for name, stat in _listing(raw):
         old = known.get(name)
         if old is None:
-            sha = ""
-        elif (old["size"], old["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
-            sha = old["sha256"]
+            files.append(SourceFile(name, stat.st_size, stat.st_mtime_ns, "", store.bucket_of(name)))
+        elif old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
+            files.append(SourceFile(name, stat.st_size, stat.st_mtime_ns, old.sha256, old.bucket))
         else:
-            sha = file_sha256(raw / name)
-        bucket = old["bucket"] if old else store.bucket_of(name)
-        files.append(SourceFile(name, raw / name, stat.st_size, stat.st_mtime_ns, sha, bucket))
-    return sorted(files, key=lambda f: (f.bucket, f.name))
+            files.append(SourceFile(name, stat.st_size, stat.st_mtime_ns, file_sha256(raw / name), old.bucket))
+    return files
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a build has to do, from the corpus as listed and the previous build's record of it."""
+
+    files: list[SourceFile]  # every file of the corpus
+    changed: list[SourceFile]  # new or edited files, to parse, sorted by (bucket, name)
+    dropped: set[str]  # files whose previous rows go: removed or edited
+    affected: set[int]  # buckets to rewrite
+    unaffected: set[int]  # buckets of the previous build to keep as they are
+    touched: bool  # some file's size or mtime differs from the record (even with the same content)
+
+
+def plan(raw: Path, known: dict[str, Known]) -> Plan:
+    """List the corpus and compare it with `known` (see `known_sources`; empty for a full build)."""
+    files = scan(raw, known)
+    changed = sorted((f for f in files if f.name not in known or f.sha256 != known[f.name].sha256),
+                     key=lambda f: (f.bucket, f.name))
+    dropped = set(known).difference(f.name for f in files) | {f.name for f in changed}
+    affected = {known[n].bucket for n in dropped if n in known} | {f.bucket for f in changed}
+    touched = any((old := known.get(f.name)) is None or (old.size, old.mtime_ns) != (f.size, f.mtime_ns)
+                  for f in files)
+    unaffected = {k.bucket for k in known.values()} - affected
+    return Plan(files, changed, dropped, affected, unaffected, touched)
 
 
 def _listing(raw: Path) -> Iterator[tuple[str, os.stat_result]]:
     """(name relative to raw, stat) of the files `ingest.list_sources` lists, without pathlib:
     at 100,000 files its Path objects cost seconds (tests/test_incremental.py keeps the two equal)."""
-    root = os.fspath(raw)
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        relative = os.path.relpath(folder, root)
-        for name in names:
-            if name.startswith(".") or not name.lower().endswith(".txt"):
-                continue
-            stat = os.stat(os.path.join(folder, name))
-            if stat_is_file(stat.st_mode):
-                yield (name if relative == "." else f"{relative.replace(os.sep, '/')}/{name}"), stat
+    todo = [("", os.fspath(raw))]
+    while todo:
+        prefix, folder = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    todo.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.name[-4:].lower() == ".txt" and entry.is_file():
+                    yield prefix + entry.name, entry.stat()
 
 
 def is_parsed(name: str) -> bool:
@@ -146,22 +179,21 @@ def is_parsed(name: str) -> bool:
     return name in CORPUS_TABLES
 
 
-def known_sources(previous: Path, version: str) -> dict[str, dict]:
-    """Source name -> its row in the previous generation's `sources.parquet` (bucket, size,
-    mtime_ns, sha256); empty when another parser version built it."""
+def known_sources(previous: Path, version: str) -> dict[str, Known]:
+    """Source name -> its record in the previous generation's `sources.parquet`; empty when
+    another parser version built it."""
     path = previous / store.SOURCES
     if not path.exists():
         return {}
     sources = pq.read_table(path)
     if pc.any(pc.not_equal(sources["parser"], version)).as_py():
         return {}
-    columns = {name: sources[name].to_pylist() for name in ("bucket", "size", "mtime_ns", "sha256")}
-    return {name: {key: values[i] for key, values in columns.items()}
-            for i, name in enumerate(sources["source"].to_pylist())}
+    records = map(Known._make, zip(*(sources[c].to_pylist() for c in Known._fields), strict=True))
+    return dict(zip(sources["source"].to_pylist(), records, strict=True))
 
 
-def link_unaffected(previous: Path | None, gen: Path, known: dict[str, dict], affected: set[int]) -> None:
-    buckets = {store.bucket_of(name) for name in known} - affected
+def link_unaffected(previous: Path, gen: Path, buckets: set[int]) -> None:
+    """Hard-link every table's part of the buckets that keep their rows (as parsed, for the corpus tables)."""
     for bucket in sorted(buckets):
         for name in TABLES:
             store.link_part(previous, gen, name, bucket, parsed=is_parsed(name))
@@ -171,10 +203,10 @@ def _items(raw: Path, file: SourceFile, read: bool) -> Iterator[Item]:
     """The items of one file: the file itself, or its parts when it is big; read here when `read`."""
     if file.size > STREAM_BYTES:
         meta = page_metadata(raw, file.name)
-        for part, source in enumerate(iter_source_parts(file.path, raw, max_chars=PART_CHARS)):
+        for part, source in enumerate(iter_source_parts(raw / file.name, raw, max_chars=PART_CHARS)):
             yield Item(raw, file.name, part, source, meta, split=True)
     elif read:
-        yield Item(raw, file.name, 0, read_source(file.path, raw), page_metadata(raw, file.name))
+        yield Item(raw, file.name, 0, read_source(raw / file.name, raw), page_metadata(raw, file.name))
     else:
         yield Item(raw, file.name)
 
@@ -392,72 +424,129 @@ def _merge_bucket(task: MergeTask) -> None:
             store.write_part(task.gen, name, task.bucket, table, parsed=is_parsed(name))
 
 
-def corpus_step(gen: Path, previous: Path | None, affected: set[int]) -> None:
-    """Run the corpus-wide place refinement; rewrite only the buckets whose rows it changed.
-
-    By the contract of `places.refine_with_corpus`, only articles placed at a street but no
-    district can change. The step reads the place columns of every article (the corpus counts)
-    and the places of those candidates only, never the text. What it returns for the candidates
-    of each bucket is fingerprinted (gen/corpus.parquet): a bucket whose files did not change and
-    whose fingerprint is the previous one keeps its parts.
-    """
-    articles = _read_parsed(gen, "articles", columns=list(CORPUS_COLUMNS))
-    candidate = ((articles["street"].fillna("") != "") & (articles["district"].fillna("") == "")).to_numpy()
-    places = _read_parsed(gen, "places", article_ids=articles["article_id"][candidate].tolist())
-    refined, places = refine_with_corpus(articles, places)
-    refined = refined[candidate]
-    buckets = refined["source"].map({source: store.bucket_of(source) for source in refined["source"].unique()})
-    place_buckets = places["article_id"].map(pd.Series(buckets.to_numpy(), index=refined["article_id"].to_numpy()))
-    place_prints = _fingerprints(places, place_buckets)
-    fingerprints = {bucket: f"{print_}/{place_prints.get(bucket, '')}"
-                    for bucket, print_ in _fingerprints(refined, buckets).items()}
-    old: dict[int, str] = {}
-    if previous and (previous / "corpus.parquet").exists():
-        old = {row["bucket"]: row["fingerprint"] for row in pq.read_table(previous / "corpus.parquet").to_pylist()}
-    for part in sorted((gen / "parsed" / "articles.parquet").glob("part-*.parquet")):
-        bucket = int(part.stem.split("-")[1], 16)
-        if (bucket not in affected and old.get(bucket, "") == fingerprints.get(bucket, "")
-                and store.link_part(previous, gen, "articles", bucket)):
-            store.link_part(previous, gen, "places", bucket)
-            continue
-        in_bucket = (buckets == bucket).to_numpy()
-        store.write_part(gen, "articles", bucket,
-                         _with_places(store.read_part(gen, "articles", bucket, parsed=True), refined[in_bucket]))
-        parsed_places = store.read_part(gen, "places", bucket, parsed=True)
-        if parsed_places is None:
-            parsed_places = store.schema("places").empty_table()
-        kept = parsed_places.filter(pc.invert(pc.is_in(parsed_places["article_id"],
-                                                        pa.array(refined["article_id"][in_bucket], pa.string()))))
-        bucket_places = pa.concat_tables([kept, _arrow_frame("places", places[(place_buckets == bucket).to_numpy()])])
-        if bucket_places.num_rows:
-            store.write_part(gen, "places", bucket, store.sort_part("places", bucket_places))
-    pq.write_table(pa.table({"bucket": pa.array(list(fingerprints), pa.int32()),
-                             "fingerprint": pa.array(list(fingerprints.values()), pa.string())}),
-                   gen / "corpus.parquet")
-
-
+CORPUS = "corpus"  # folder of a generation with what the corpus step keeps per bucket
 CORPUS_COLUMNS = ("article_id", "source", "street", "district", "city", "province")
 
 
-def _fingerprints(df: pd.DataFrame, buckets: pd.Series) -> dict[int, str]:
-    """Bucket -> fingerprint of its rows: row count and sum of 64-bit row hashes, which ignores row
-    order (the corpus step is deterministic, so equal content comes in equal order)."""
-    hashes = pd.Series(pd.util.hash_pandas_object(df, index=False).to_numpy(), index=buckets.to_numpy())
-    grouped = hashes.groupby(level=0)
-    sums, counts = grouped.sum(), grouped.size()
-    return {int(bucket): f"{counts[bucket]}:{int(sums[bucket]):x}" for bucket in sums.index}
+def corpus_step(gen: Path, previous: Path | None, affected: set[int]) -> None:
+    """Run the corpus-wide place refinement; rewrite only the buckets whose rows it changed.
+
+    By the contract of `places.refine_with_corpus`, only the candidates (articles placed at a
+    street but no district) can change, and the rest of the corpus counts only by how many
+    articles name each city and province. So the step keeps, per bucket, the candidates' place
+    columns and places rows and the other articles' (city, province) counts in gen/corpus/, and
+    reads the parsed parts of the affected buckets only (of every bucket when `previous` has no
+    such record). What the refinement returns for the candidates of each bucket is fingerprinted:
+    a bucket whose files did not change and whose fingerprint is the previous one keeps its
+    parts; a bucket without candidates takes its parsed parts as they are.
+    """
+    buckets = sorted(int(p.stem[5:], 16) for p in (gen / "parsed" / "articles.parquet").glob("part-*.parquet"))
+    old_record = previous / CORPUS if previous else None
+    if old_record is None or not (old_record / "fingerprints.parquet").exists():
+        old_record, fresh = None, set(buckets)
+    else:
+        fresh = affected & set(buckets)
+    record = {name: pa.concat_tables(tables) for name, tables in zip(
+        ("candidates", "counts", "places"),
+        zip(*(_corpus_inputs(gen, bucket) for bucket in sorted(fresh)), strict=True), strict=True)} if fresh else {}
+    for name, schema in _CORPUS_SCHEMAS.items():
+        kept = pq.read_table(old_record / f"{name}.parquet") if old_record else schema.empty_table()
+        kept = kept.filter(pc.invert(pc.is_in(kept["bucket"], pa.array(sorted(fresh), pa.int32()))))
+        record[name] = pa.concat_tables([kept, record[name]]) if name in record else kept
+    (gen / CORPUS).mkdir()
+    for name, table in record.items():
+        pq.write_table(table, gen / CORPUS / f"{name}.parquet")
+    refined, places = _refine(record)
+    fingerprints = _fingerprints(refined, places)
+    old = {}
+    if old_record:
+        prints = pq.read_table(old_record / "fingerprints.parquet")
+        old = dict(zip(prints["bucket"].to_pylist(), prints["fingerprint"].to_pylist(), strict=True))
+    for bucket in buckets:
+        if bucket not in affected and old.get(bucket) == fingerprints.get(bucket) and \
+                store.link_part(previous, gen, "articles", bucket):
+            store.link_part(previous, gen, "places", bucket)
+        elif bucket not in fingerprints:  # no candidates: the parts as parsed are final
+            for name in CORPUS_TABLES:
+                store.promote_part(gen, name, bucket)
+        else:
+            _write_refined(gen, bucket, refined[refined["bucket"] == bucket], places[places["bucket"] == bucket])
+    pq.write_table(pa.table({"bucket": pa.array(list(fingerprints), pa.int32()),
+                             "fingerprint": pa.array(list(fingerprints.values()), pa.string())}),
+                   gen / CORPUS / "fingerprints.parquet")
 
 
-def _read_parsed(gen: Path, name: str, columns: list[str] | None = None,
-                 article_ids: list[str] | None = None) -> pd.DataFrame:
-    """Rows of table `name` as parsed (before the corpus step), optionally of some articles only."""
-    folder = gen / "parsed" / f"{name}.parquet"
-    columns = columns or store.schema(name).names
-    if not folder.exists() or article_ids == []:
-        return store.frame(name, [])[columns]
-    filters = [("article_id", "in", article_ids)] if article_ids is not None else None
-    table = pq.read_table(folder, columns=columns, filters=filters)
-    return table.to_pandas().astype({c: TABLES[name].dtypes[c] for c in columns})
+_CORPUS_SCHEMAS = {
+    "candidates": pa.schema([(c, pa.string()) for c in CORPUS_COLUMNS] + [("bucket", pa.int32())]),
+    "counts": pa.schema([("city", pa.string()), ("province", pa.string()), ("articles", pa.int64()),
+                         ("bucket", pa.int32())]),
+    "places": store.schema("places").append(pa.field("bucket", pa.int32())),
+}
+
+
+def _corpus_inputs(gen: Path, bucket: int) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """What the corpus step keeps of one bucket: candidates, (city, province) counts of the other
+    articles, and the candidates' places rows (schemas in _CORPUS_SCHEMAS)."""
+    articles = pq.read_table(store.part_path(gen, "articles", bucket, parsed=True), columns=list(CORPUS_COLUMNS))
+    articles = pa.table({c: pc.fill_null(articles[c], "") for c in CORPUS_COLUMNS})
+    candidate = pc.and_(pc.not_equal(articles["street"], ""), pc.equal(articles["district"], ""))
+    candidates = articles.filter(candidate)
+    counts = articles.filter(pc.invert(candidate)).group_by(["city", "province"]).aggregate([([], "count_all")])
+    places = store.read_part(gen, "places", bucket, parsed=True)
+    if places is None:
+        places = store.schema("places").empty_table()
+    places = places.filter(pc.is_in(places["article_id"], candidates["article_id"]))
+    return tuple(pa.Table.from_arrays([*table.columns, pa.array([bucket] * table.num_rows, pa.int32())],
+                                      schema=_CORPUS_SCHEMAS[name])
+                 for name, table in (("candidates", candidates), ("counts", counts), ("places", places)))
+
+
+def _refine(record: dict[str, pa.Table]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`refine_with_corpus` over the candidates and, for every other article, a stand-in row with
+    its city and province only (all the refinement reads of them); returns the refined
+    candidates and their places rows, each with its `bucket`."""
+    candidates = record["candidates"]
+    counts = record["counts"].group_by(["city", "province"]).aggregate([("articles", "sum")])
+    index = pa.array(np.repeat(np.arange(counts.num_rows), counts["articles_sum"].to_numpy()))
+    blank = pc.take(pa.array([""]), pa.array(np.zeros(len(index), dtype=np.int64)))
+    others = pa.table({c: counts[c].take(index) if c in ("city", "province") else blank for c in CORPUS_COLUMNS})
+    corpus = pa.concat_tables([candidates.drop_columns(["bucket"]), others]).to_pandas().astype(
+        {c: TABLES["articles"].dtypes[c] for c in CORPUS_COLUMNS})
+    places = record["places"].drop_columns(["bucket"]).to_pandas().astype(TABLES["places"].dtypes)
+    refined, refined_places = refine_with_corpus(corpus, places)
+    buckets = candidates["bucket"].to_numpy()
+    refined = refined.iloc[:candidates.num_rows].assign(bucket=buckets)
+    bucket_of_article = pd.Series(buckets, index=candidates["article_id"].to_numpy(zero_copy_only=False))
+    return refined, refined_places.assign(bucket=refined_places["article_id"].map(bucket_of_article).to_numpy())
+
+
+def _write_refined(gen: Path, bucket: int, refined: pd.DataFrame, places: pd.DataFrame) -> None:
+    """Write the final articles and places parts of a bucket: as parsed, with the refined
+    candidates' place columns and places rows."""
+    store.write_part(gen, "articles", bucket,
+                     _with_places(store.read_part(gen, "articles", bucket, parsed=True), refined))
+    parsed_places = store.read_part(gen, "places", bucket, parsed=True)
+    if parsed_places is None:
+        parsed_places = store.schema("places").empty_table()
+    kept = parsed_places.filter(pc.invert(pc.is_in(parsed_places["article_id"],
+                                                    pa.array(refined["article_id"], pa.string()))))
+    bucket_places = pa.concat_tables([kept, _arrow_frame("places", places.drop(columns="bucket"))])
+    if bucket_places.num_rows:
+        store.write_part(gen, "places", bucket, store.sort_part("places", bucket_places))
+
+
+def _fingerprints(refined: pd.DataFrame, places: pd.DataFrame) -> dict[int, str]:
+    """Bucket -> fingerprint of what the refinement returned for its candidates (article place
+    columns and places rows); buckets without candidates have none."""
+    return {bucket: f"{prints}/{_hash_rows(places[places['bucket'] == bucket])}"
+            for bucket, prints in ((int(b), _hash_rows(rows)) for b, rows in refined.groupby("bucket", sort=True))}
+
+
+def _hash_rows(df: pd.DataFrame) -> str:
+    """Row count and sum of 64-bit row hashes: ignores row order (the refinement is deterministic,
+    so equal content comes in equal order)."""
+    hashes = pd.util.hash_pandas_object(df.drop(columns="bucket"), index=False).to_numpy()
+    return f"{len(hashes)}:{int(hashes.sum()):x}"
 
 
 def _arrow_frame(name: str, df: pd.DataFrame) -> pa.Table:
@@ -476,8 +565,13 @@ def _with_places(articles: pa.Table, refined: pd.DataFrame) -> pa.Table:
 
 
 def write_sources(gen: Path, files: list[SourceFile], hashes: dict[str, str], version: str) -> None:
-    rows = [{"source": f.name, "bucket": f.bucket, "size": f.size, "mtime_ns": f.mtime_ns,
-             "sha256": hashes.get(f.name, f.sha256), "parser": version} for f in files]
-    pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema([
-        ("source", pa.string()), ("bucket", pa.int32()), ("size", pa.int64()), ("mtime_ns", pa.int64()),
-        ("sha256", pa.string()), ("parser", pa.string())])), gen / store.SOURCES)
+    """Record the build's files with their bucket, stat and content hash in `gen/sources.parquet`."""
+    table = pa.table({
+        "source": pa.array([f.name for f in files], pa.string()),
+        "bucket": pa.array([f.bucket for f in files], pa.int32()),
+        "size": pa.array([f.size for f in files], pa.int64()),
+        "mtime_ns": pa.array([f.mtime_ns for f in files], pa.int64()),
+        "sha256": pa.array([hashes.get(f.name, f.sha256) for f in files], pa.string()),
+        "parser": pa.array([version] * len(files), pa.string()),
+    })
+    pq.write_table(table, gen / store.SOURCES)

@@ -178,24 +178,20 @@ def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | N
     current = store.current(out)
     known = incremental.known_sources(current, version) if current and not full else {}
     previous = current if known else None  # the generation whose rows are reused
-    files = incremental.scan(raw, known)
-    changed = [f for f in files if f.sha256 != known.get(f.name, {}).get("sha256")]
-    names = {f.name for f in files}
-    dropped = {n for n in known if n not in names} | {f.name for f in changed}
-    affected = {store.bucket_of(n) for n in dropped} | {f.bucket for f in changed}
-    if known and not affected and all((known[f.name]["size"], known[f.name]["mtime_ns"]) == (f.size, f.mtime_ns)
-                                      for f in files):
+    work = incremental.plan(raw, known)
+    if known and not work.affected and not work.touched:
         return store.read_table("build_report", out)
     gen = store.new_generation(out)
     try:
-        incremental.link_unaffected(previous, gen, known, affected)
-        hashes = incremental.parse_changed(raw, changed, gen, previous, dropped, affected, parse=parse_items,
-                                           initializer=init_worker, progress=progress, engine=engine,
-                                           scheduler=scheduler, workers=workers or config.workers())
-        incremental.corpus_step(gen, previous, affected)
+        if previous:
+            incremental.link_unaffected(previous, gen, work.unaffected)
+        hashes = incremental.parse_changed(raw, work.changed, gen, previous, work.dropped, work.affected,
+                                           parse=parse_items, initializer=init_worker, progress=progress,
+                                           engine=engine, scheduler=scheduler, workers=workers or config.workers())
+        incremental.corpus_step(gen, previous, work.affected)
         store.finish(gen)
         build_rollups(gen, previous)
-        incremental.write_sources(gen, files, hashes, version)
+        incremental.write_sources(gen, work.files, hashes, version)
         store.commit(out, gen)
     except BaseException:
         store.discard(gen)

@@ -113,6 +113,14 @@ def link_part(previous: Path, gen: Path, name: str, bucket: int, *, parsed: bool
     return True
 
 
+def promote_part(gen: Path, name: str, bucket: int) -> None:
+    """Make a part as parsed the final part too (a hard link; nothing when it has no rows)."""
+    source, target = part_path(gen, name, bucket, parsed=True), part_path(gen, name, bucket)
+    if source.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, target)
+
+
 def read_part(gen: Path, name: str, bucket: int, *, parsed: bool = False) -> pa.Table | None:
     """One bucket of table `name` in generation `gen`, or None when absent."""
     path = part_path(gen, name, bucket, parsed=parsed)
