@@ -44,6 +44,7 @@ _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 _BYLINE = re.compile(r"^[(]?(本报记者|记者|通讯员|实习生|摄影|图/|文/|文图|来源|发布时间|责任编辑|编辑)")
 _LEAD = re.compile(r"^(本报讯|本报消息|本报\d{1,2}月\d{1,2}日讯)")
 _TWO_CHARACTER_ENTRY = re.compile(r"^([^ \n]{2}) (\d+)(?= )", re.MULTILINE)  # `word freq tag` in jieba's dict
+_BLANK_RUN = re.compile(r"[ \n]{2,}")
 _CAPTION_NUMBER = re.compile(r"^(\d{1,2}[ .、]|[\u2460-\u24ff\u2776-\u2793])")
 
 
@@ -69,9 +70,7 @@ def clean(text: str) -> CleanText:
         The cleaned text with, for every character, its offset in `text`.
     """
     page, offsets = _normalise_characters(text)
-    page, offsets = _sub(r" {2,}", " ", page, offsets)
-    page, offsets = _sub(r" *\n *", "\n", page, offsets)
-    page, offsets = _sub(r"\n{3,}", "\n\n", page, offsets)
+    page, offsets = _collapse_blanks(page, offsets)
     start, end = len(page) - len(page.lstrip()), len(page.rstrip())
     page, offsets = page[start:end], offsets[start:end]
     page, offsets = _rejoin_columns(page, offsets)
@@ -119,16 +118,32 @@ def _normalise_slowly(text: str, start: int, end: int, pieces: list[str], offset
             offsets += [i] * len(normal)
 
 
-def _sub(pattern: str, replacement: str, text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    """re.sub that keeps the offset map: replacement characters take the match's first offset."""
+def _collapse_blanks(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """Step 3 of `clean` but the final strip, in one pass over the runs of spaces and newlines (the
+    only blanks step 2 leaves), keeping the offset map.
+
+    A run of spaces becomes one space; spaces next to a newline go; one or two newlines stay,
+    three or more become two. The first character of a changed run takes the offset of the run's
+    first character, a second newline its own offset, or the first one's when it stands for more.
+    """
     pieces: list[str] = []
     new_offsets: list[int] = []
     last = 0
-    for match in re.finditer(pattern, text):
-        pieces.append(text[last:match.start()])
-        new_offsets += offsets[last:match.start()]
-        pieces.append(replacement)
-        new_offsets += [offsets[match.start()]] * len(replacement)
+    for match in _BLANK_RUN.finditer(text):
+        start, run = match.start(), match.group()
+        pieces.append(text[last:start])
+        new_offsets += offsets[last:start]
+        newlines = run.count("\n")
+        if newlines == 0:
+            pieces.append(" ")
+            new_offsets.append(offsets[start])
+        elif newlines == 1:
+            pieces.append("\n")
+            new_offsets.append(offsets[start])
+        else:
+            second = start + run.index("\n", run.index("\n") + 1)
+            pieces.append("\n\n")
+            new_offsets += [offsets[start], offsets[second] if newlines == 2 else offsets[start]]
         last = match.end()
     pieces.append(text[last:])
     new_offsets += offsets[last:]
