@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from civic.regexscan import finditer_from
+
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -32,6 +34,9 @@ _DATE = re.compile(
 _RELATIVE = re.compile(
     r"(?P<word>前天|前日|昨天|昨日|今天|今日)|(?<![\d月号])(?P<day>\d{1,2})日(?=上午|下午|晚|早|凌晨|中午|,)"
 )
+# Every character a date (a year, a month, 今年/本年/去年/上年) or a relative day can start with.
+_DATE_START = re.compile(r"[\d〇零○一二三四五六七八九十今本去上]")
+_RELATIVE_START = re.compile(r"[前昨今\d]")
 #: Words right after a date that make it a period start or a deadline, not the activity.
 _NOT_EVENT_AFTER = re.compile(r"^(?:以来|来|以后|之后|前|之前|以前|起|底前|末前|份以来|至今|为止)")
 #: Words right before a date that make it a deadline or a limit.
@@ -68,7 +73,8 @@ def extract_date(text: str, *, year: int | None = None, page_date: str | None = 
 
 
 def _first_date(text: str, year: int | None, page: date | None) -> str:
-    candidates = sorted([*_DATE.finditer(text), *_RELATIVE.finditer(text)], key=lambda m: m.start())
+    candidates = sorted([*finditer_from(_DATE, _DATE_START, text), *finditer_from(_RELATIVE, _RELATIVE_START, text)],
+                        key=lambda m: m.start())
     for match in candidates:
         relative = match.re is _RELATIVE
         found = _relative(match, page) if relative else _absolute(match, text, year, page)

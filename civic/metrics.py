@@ -38,13 +38,13 @@ from __future__ import annotations
 import bisect
 import csv
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from civic.config import RESOURCES_DIR
 from civic.metric_what import clause_begin, pos_tokens, read_what
 from civic.numbers import CHINESE_NUMERAL_CHARS, DIGITS, MULTIPLIERS, NUMBER_PATTERN, parse_number
+from civic.regexscan import finditer_from
 
 UNITS_FILE = RESOURCES_DIR / "metric_units.csv"
 EXCLUSIONS_FILE = RESOURCES_DIR / "metric_exclusions.txt"
@@ -133,8 +133,7 @@ _METRIC_RE = re.compile(
     rf"(?P<unit>{_UNIT_ALTERNATION}))"
     r"(?P<post>左右|以上|以下|以内|上下|开外|有余)?"
 )
-# Every character a metric can start with (an approximation word, 百分之, a digit or a Chinese numeral):
-# the regex is tried only there, which is much faster than letting it scan every position.
+# Every character a metric can start with: an approximation word, 百分之, a digit or a Chinese numeral.
 _METRIC_START_RE = re.compile(rf"[大将接超不约近逾上\d{CHINESE_NUMERAL_CHARS}]")
 _NUMERAL_RE = re.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 _EXCLUSION_RE = re.compile("|".join(re.escape(e) for e in sorted(EXCLUSIONS, key=len, reverse=True)))
@@ -176,7 +175,7 @@ def extract_metrics(text: str) -> list[Metric]:
     sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
     metrics: list[Metric] = []
     consumed = 0  # end of the previous metric and of the `what` read after it
-    for match in _metric_matches(text):
+    for match in finditer_from(_METRIC_RE, _METRIC_START_RE, text):
         candidate = _candidate(text, match)
         if candidate is None:
             continue
@@ -199,15 +198,6 @@ def extract_metrics(text: str) -> list[Metric]:
         consumed = max(end, what_end)
         metrics.append(Metric(value, unit, approx, what, text[start:end], sentence, start, end, kind))
     return metrics
-
-
-def _metric_matches(text: str) -> Iterator[re.Match[str]]:
-    """What _METRIC_RE.finditer(text) gives, trying the regex only where a metric can start."""
-    resume = 0
-    for start in _METRIC_START_RE.finditer(text):
-        if start.start() >= resume and (match := _METRIC_RE.match(text, start.start())):
-            resume = match.end()
-            yield match
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
