@@ -125,3 +125,28 @@ def test_scan_lists_what_ingest_lists(tmp_path):
     expected = sorted(p.relative_to(tmp_path).as_posix() for p in list_sources(tmp_path))
     assert sorted(f.name for f in incremental.scan(tmp_path, {})) == expected == [
         "B.TXT", "a.txt", "sub/c.txt", "sub/deep/f.txt"]
+
+
+def test_rebuild_reads_the_parsed_parts_of_the_changed_buckets_only(raw, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _build(raw, out)
+    read: list[int] = []
+    real = incremental._corpus_inputs
+    monkeypatch.setattr(incremental, "_corpus_inputs", lambda gen, bucket: read.append(bucket) or real(gen, bucket))
+    shutil.copy(SAMPLE[4], raw / "2020-05-06_新增版面.txt")
+    _build(raw, out)
+    assert read == [store.bucket_of("2020-05-06_新增版面.txt")]
+    _build(raw, tmp_path / "full", full=True)
+    assert_same_build(out, tmp_path / "full")
+
+
+def test_a_rebuild_links_what_did_not_change(raw, tmp_path):
+    out = tmp_path / "out"
+    _build(raw, out)
+    before = store.current(out)
+    (raw / SAMPLE[0].name).unlink()
+    _build(raw, out)
+    after, bucket = store.current(out), store.bucket_of(SAMPLE[0].name)
+    for part in (after / "terms.parquet").glob("part-*.parquet"):
+        same = part.stat().st_ino == (before / "terms.parquet" / part.name).stat().st_ino
+        assert same == (part.name != f"{store.part_name(bucket)}.parquet"), part.name
