@@ -95,10 +95,13 @@ def _unfinished_subject(part: _Unit, draft: _Draft, drafts: list[_Draft],
     text = part.body_text
     if any(u in text for u in units[id(draft)]):
         return None
+    named = [d for d in drafts if units[id(d)] and d is not draft]  # most titles name no unit
+    if not named:
+        return None
     opening = re.split(r"(?<=。)", text, maxsplit=2)[:2]
     return next((
-        d for d in drafts
-        if d is not draft and not d.is_caption and d.parts and d.start < part.start
+        d for d in named
+        if not d.is_caption and d.parts and d.start < part.start
         and not ends_paragraph(d.parts[-1].body_text)
         and any(sentence.lstrip().startswith(u) for u in units[id(d)] for sentence in opening)
     ), None)

@@ -57,6 +57,9 @@ _META = re.compile(
 _ROLE_START = "|".join(sorted((re.escape(w) for w in ROLE_WORDS if not w.endswith("/")), key=len, reverse=True))
 _GLUED_BYLINE = re.compile(rf"(?<=[。!?”」])\s*((?:{_ROLE_START})[^。!?]*)$")
 _PHOTO_CREDIT = re.compile(rf"\s+((?:{_ROLE_START})[^。!?]*(?:摄|摄影))$")
+# Cheap tests that spare most lines the two searches above (which try every position of a line).
+_ROLE_WORD = re.compile(_ROLE_START)
+_PHOTO_ENDS = ("摄", "摄影")
 _NUMBERED = re.compile(r"^图?(?:\d{1,2}\s+|[\u2460-\u2473\u2776-\u277f][\s:]*)(?=\S)")
 _PLACE_START = re.compile(
     r"^(?:[\u4e00-\u9fff]{1,8}?(?:省|市|区|县|旗))?[\u4e00-\u9fff]{1,8}?(?:街道办事处|街道|办事处|街办|乡|镇|社区|村|区|县|市)"
@@ -201,7 +204,7 @@ def _classify(line: str, start: int) -> list[_Unit]:
         return [_Unit("byline", start, end, line, start, end)]
     if _META.match(line):
         return [_Unit("meta", start, end, line, start, end)]
-    photo = _PHOTO_CREDIT.search(line)
+    photo = _PHOTO_CREDIT.search(line) if line.endswith(_PHOTO_ENDS) else None
     if photo and is_byline(photo.group(1)):
         return [_Unit("caption", start, end, line, start, start + photo.start(), photo.group(1))]
     if _NUMBERED.match(line) and ends_paragraph(line):
@@ -225,7 +228,7 @@ def _is_head(line: str) -> bool:
 
 def _split_glued(unit: _Unit) -> list[_Unit]:
     """Cut a byline glued to the end of a paragraph into its own unit."""
-    glued = _GLUED_BYLINE.search(unit.text)
+    glued = _GLUED_BYLINE.search(unit.text) if _ROLE_WORD.search(unit.text) else None
     if not glued or not is_byline(glued.group(1)):
         return [unit]
     cut = unit.start + glued.start(1)
