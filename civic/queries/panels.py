@@ -179,16 +179,46 @@ def _top_street_articles(f: Filters, top: pd.DataFrame) -> tuple[str, list]:
     return f"WITH fa AS (SELECT {columns} FROM articles a WHERE {condition} AND {streets})", params + args
 
 
+_STREET_TOTALS = """
+    coalesce(sum(value) FILTER (WHERE is_people), 0) AS people,
+    coalesce(bool_or(approx) FILTER (WHERE is_people), false) AS people_approx,
+    coalesce(sum(value) FILTER (WHERE NOT is_people), 0) AS items,
+    coalesce(bool_or(approx) FILTER (WHERE NOT is_people), false) AS items_approx"""
+_UNITS = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS)]
+"""Parameters of `list_contains(?, unit) AS is_people ... WHERE list_contains(?, unit) OR list_contains(?, unit)`."""
+
+
+def _rolled_street_themes(rows: str, keep: str) -> str:
+    """City, district, street, theme, articles from the article rollup `rows` (alias r) where `keep`."""
+    return f"""SELECT city, district, street, theme, sum(articles)::BIGINT AS articles
+               FROM (SELECT r.city, r.district, r.street, unnest(r.themes) AS theme, r.articles FROM {rows} r
+                     WHERE {keep}) GROUP BY ALL"""
+
+
+def _rolled_street_metrics(places: str, metrics: str, keep: str) -> str:
+    """City, district, street, people, people_approx, items, items_approx, articles (with such figures)
+    from the rollup rows `places` and `metrics` (alias r) where `keep`; parameters from
+    `_rolled_street_metrics_params`."""
+    return f"""
+        WITH m AS (SELECT city, district, street, {_STREET_TOTALS}
+                   FROM (SELECT r.*, r.total AS value, list_contains(?, r.unit) AS is_people FROM {metrics} r
+                         WHERE (list_contains(?, r.unit) OR list_contains(?, r.unit)) AND {keep})
+                   GROUP BY ALL),
+        n AS (SELECT city, district, street, sum(counted)::BIGINT AS articles FROM {places} r WHERE {keep} GROUP BY ALL)
+        SELECT m.*, n.articles FROM m JOIN n USING (city, district, street)"""
+
+
+def _rolled_street_metrics_params(places: list, metrics: list, keep: list) -> list:
+    return _UNITS[:1] + metrics + _UNITS[1:] + keep + places + keep
+
+
 def street_theme_counts(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     """Columns street, district, theme, articles for the `limit` streets with most articles."""
     top = top_streets(con, f, limit)
     rows = rollup_rows(con, f)
     if rows:
-        sql = f"""
-        SELECT street, district, theme, sum(articles)::BIGINT AS articles
-        FROM (SELECT r.city, r.district, r.street, unnest(r.themes) AS theme, r.articles FROM {rows[0]} r
-              WHERE {_TOP_KEY.format('r')})
-        GROUP BY street, district, city, theme ORDER BY street, district, articles DESC, theme"""
+        themes = _rolled_street_themes(rows[0], _TOP_KEY.format("r"))
+        sql = f"SELECT street, district, theme, articles FROM ({themes}) ORDER BY 1, 2, articles DESC, theme"
         return frame(con, sql, rows[1] + _top_keys(top))
     prefix, params = _top_street_articles(f, top)
     sql = f"""{prefix}
@@ -206,56 +236,44 @@ def street_metric_totals(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     """
     top = top_streets(con, f, limit)
     places, metrics = rollup_rows(con, f), rollup_rows(con, f, "_metric")
-    totals = """
-           coalesce(sum(value) FILTER (WHERE is_people), 0) AS people,
-           coalesce(bool_or(approx) FILTER (WHERE is_people), false) AS people_approx,
-           coalesce(sum(value) FILTER (WHERE NOT is_people), 0) AS items,
-           coalesce(bool_or(approx) FILTER (WHERE NOT is_people), false) AS items_approx"""
-    units = [list(PEOPLE_UNITS), list(PEOPLE_UNITS), list(ITEM_UNITS)]
     if places and metrics:
-        sql = f"""
-        WITH m AS (SELECT city, district, street, {totals}
-                   FROM (SELECT r.*, r.total AS value, list_contains(?, r.unit) AS is_people FROM {metrics[0]} r
-                         WHERE (list_contains(?, r.unit) OR list_contains(?, r.unit)) AND {_TOP_KEY.format('r')})
-                   GROUP BY ALL),
-        n AS (SELECT city, district, street, sum(counted)::BIGINT AS articles FROM {places[0]} r
-              WHERE {_TOP_KEY.format('r')} GROUP BY ALL)
-        SELECT m.street, m.district, m.people, m.people_approx, m.items, m.items_approx, n.articles
-        FROM m JOIN n USING (city, district, street)
-        ORDER BY people DESC, items DESC, m.street, m.district LIMIT ?"""
-        params = units[:1] + metrics[1] + units[1:] + _top_keys(top) + places[1] + _top_keys(top) + [limit]
-        return frame(con, sql, params)
+        sql = (f"SELECT street, district, people, people_approx, items, items_approx, articles "
+               f"FROM ({_rolled_street_metrics(places[0], metrics[0], _TOP_KEY.format('r'))}) "
+               "ORDER BY people DESC, items DESC, street, district LIMIT ?")
+        return frame(con, sql, _rolled_street_metrics_params(places[1], metrics[1], _top_keys(top)) + [limit])
     prefix, params = _top_street_articles(f, top)
     sql = f"""{prefix},
     m AS (SELECT article_id, value, approx, list_contains(?, unit) AS is_people FROM metrics
           WHERE list_contains(?, unit) OR list_contains(?, unit))
-    SELECT fa.street, fa.district, {totals}, count(DISTINCT fa.article_id) AS articles
+    SELECT fa.street, fa.district, {_STREET_TOTALS}, count(DISTINCT fa.article_id) AS articles
     FROM fa JOIN m USING (article_id)
     GROUP BY fa.street, fa.district, fa.city HAVING {_TOP_KEY.format('fa')}
     ORDER BY people DESC, items DESC, fa.street, fa.district LIMIT ?"""
-    return frame(con, sql, params + units + _top_keys(top) + [limit])
+    return frame(con, sql, params + _UNITS + _top_keys(top) + [limit])
 
 
 def street_tables(con) -> dict[str, pd.DataFrame]:
     """Per-build aggregates for the street panels, over the whole corpus (no date or theme filter).
 
     Keys: `themes` (city, district, street, theme, articles) and `metrics` (city, district, street,
-    people, people_approx, items, items_approx, articles). One pass over the themes and metrics
-    tables: compute once per build (the app caches it) and answer with `street_panels_from`.
+    people, people_approx, items, items_approx, articles). From the rollups when they are built,
+    else in one pass over the themes and metrics tables: compute once per build (the app caches
+    it) and answer with `street_panels_from`.
     """
+    places, metrics = rollup_rows(con, Filters()), rollup_rows(con, Filters(), "_metric")
+    if places and metrics:
+        keep = "r.street <> ''"
+        return {"themes": frame(con, _rolled_street_themes(places[0], keep), places[1]),
+                "metrics": frame(con, _rolled_street_metrics(places[0], metrics[0], keep),
+                                 _rolled_street_metrics_params(places[1], metrics[1], []))}
     themes = frame(con, """
         SELECT a.city, a.district, a.street, t.theme, count(DISTINCT t.article_id) AS articles
         FROM themes t JOIN articles a USING (article_id) WHERE a.street <> '' GROUP BY ALL""", [])
-    metrics = frame(con, """
-        SELECT a.city, a.district, a.street,
-               coalesce(sum(m.value) FILTER (WHERE list_contains(?, m.unit)), 0) AS people,
-               coalesce(bool_or(m.approx) FILTER (WHERE list_contains(?, m.unit)), false) AS people_approx,
-               coalesce(sum(m.value) FILTER (WHERE NOT list_contains(?, m.unit)), 0) AS items,
-               coalesce(bool_or(m.approx) FILTER (WHERE NOT list_contains(?, m.unit)), false) AS items_approx,
-               count(DISTINCT m.article_id) AS articles
-        FROM metrics m JOIN articles a USING (article_id)
-        WHERE a.street <> '' AND (list_contains(?, m.unit) OR list_contains(?, m.unit)) GROUP BY ALL""",
-                    [list(PEOPLE_UNITS)] * 4 + [list(PEOPLE_UNITS), list(ITEM_UNITS)])
+    metrics = frame(con, f"""
+        SELECT a.city, a.district, a.street, {_STREET_TOTALS}, count(DISTINCT m.article_id) AS articles
+        FROM (SELECT article_id, value, approx, list_contains(?, unit) AS is_people FROM metrics
+              WHERE list_contains(?, unit) OR list_contains(?, unit)) m
+        JOIN articles a USING (article_id) WHERE a.street <> '' GROUP BY ALL""", _UNITS)
     return {"themes": themes, "metrics": metrics}
 
 
