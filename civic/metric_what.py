@@ -119,8 +119,8 @@ def clause_begin(text: str, start: int) -> int:
     """Offset where the clause holding `text[start]` begins: after `,。;:!?` or a bracket, at most
     40 characters back."""
     window = text[max(0, start - 40):start]
-    ends = [m.end() for m in _CLAUSE_END_RE.finditer(window)]
-    return start - len(window) + (ends[-1] if ends else 0)
+    last = _CLAUSE_END_RE.search(window[::-1])  # the last clause end, found first in the reversed window
+    return start - (last.start() if last else len(window))
 
 
 def pos_tokens(text: str) -> list[tuple[str, str]]:

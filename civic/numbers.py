@@ -56,6 +56,8 @@ def parse_number(printed: str) -> float:
     Raises:
         ValueError: when `printed` is not one number, with the offending text in the message.
     """
+    if printed.isascii() and printed.isdigit():  # the common case: 200
+        return float(printed)
     text = unicodedata.normalize("NFKC", printed).strip()
     arabic = _ARABIC_RE.fullmatch(text)
     if arabic:
