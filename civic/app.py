@@ -60,20 +60,10 @@ def uncached(name: str, *args: Any) -> Callable[[], Any]:
     return lambda: getattr(queries, name)(_connection(str(out), stamp).cursor(), *args)
 
 
-def parse_quality(f: Filters) -> pd.DataFrame:
-    """`civic.queries.parse_quality` for `f`, from the per-build quality aggregate when it can answer."""
-    fast = queries.parse_quality_from(query("quality_by_district_month"), f)
-    return fast if fast is not None else query("parse_quality", f)
-
-
 def street_panels(f: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Top streets, their theme counts and their metric totals (see civic.queries), from the
-    per-build street aggregates when the filter allows."""
-    top = query("top_streets", f, limit)
-    fast = queries.street_panels_from(query("street_tables"), top, f)
-    if fast is not None:
-        return top, *fast
-    return top, query("street_theme_counts", f, limit), query("street_metric_totals", f, limit)
+    """Top streets, their theme counts and their metric totals (see civic.queries)."""
+    return (query("top_streets", f, limit), query("street_theme_counts", f, limit),
+            query("street_metric_totals", f, limit))
 
 
 def is_built() -> bool:

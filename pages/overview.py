@@ -42,7 +42,7 @@ if app.require_data(f):
     st.subheader(app.t("overview.quality"), help=app.t("overview.quality_help"))
     left, right = st.columns(2)
     with left:
-        quality = app.parse_quality(f)
+        quality = app.query("parse_quality", f)
         shown = quality.assign(measure=[app.t(f"quality.{m}") for m in quality["measure"]])
         labels = {"measure": app.t("col.measure"), "share": app.t("col.share")}
         st.plotly_chart(charts.ranked_bars(shown, "measure", "share", labels, percent=True), key="ov_quality")

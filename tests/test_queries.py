@@ -212,22 +212,3 @@ def test_compare_streets_tells_namesakes_apart(con, synthetic):
     a = synthetic["articles"].query("street == '南关街道'")
     assert head.loc[names[1], "articles"] == (a["district"] == "老城区").sum()
     assert set(queries.compare_top_streets(con, Filters(), "street", names)["district"]) == {"管城回族区", "老城区"}
-
-
-@pytest.mark.parametrize("f", FILTERS, ids=lambda f: f.to_query_params().__repr__())
-def test_parse_quality_from_the_aggregate_equals_the_full_query(con, f):
-    fast = queries.parse_quality_from(queries.quality_by_district_month(con), f)
-    full = queries.parse_quality(con, f)
-    assert (fast is None) == bool(f.themes or f.streets)  # every date range of FILTERS is whole months
-    if fast is not None:
-        pd.testing.assert_frame_equal(fast, full, check_dtype=False)
-
-
-@pytest.mark.parametrize("f", [Filters(), Filters(cities=("洛阳市",)), Filters(streets=("南关街道",))],
-                         ids=lambda f: f.to_query_params().__repr__())
-def test_street_panels_from_the_aggregates_equal_the_full_queries(con, f):
-    top = queries.top_streets(con, f, 5)
-    themes, metrics = queries.street_panels_from(queries.street_tables(con), top, f)
-    pd.testing.assert_frame_equal(themes, queries.street_theme_counts(con, f, 5), check_dtype=False)
-    pd.testing.assert_frame_equal(metrics, queries.street_metric_totals(con, f, 5), check_dtype=False)
-    assert queries.street_panels_from({}, top, Filters(themes=("party",))) is None

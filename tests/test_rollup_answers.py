@@ -144,14 +144,3 @@ def test_rollup_answer_equals_full_tables_on_sample_corpus(sample_connections, c
     for kind, f in _sample_filters(sample_connections[0]).items():
         fast, full = (getattr(queries, name)(con, f, *args) for con in sample_connections)
         pd.testing.assert_frame_equal(fast, full, check_dtype=False, obj=f"{call} with {kind}")
-
-
-@pytest.mark.parametrize("name", ["street_tables", "quality_by_district_month"])
-def test_per_build_aggregates_from_rollups_equal_full_tables(synthetic_connections, name):
-    fast, full = (getattr(queries, name)(con) for con in synthetic_connections)
-    fast, full = (value if isinstance(value, dict) else {"": value} for value in (fast, full))
-    for key, frame in fast.items():
-        columns = list(frame.columns)
-        pd.testing.assert_frame_equal(frame.sort_values(columns).reset_index(drop=True),
-                                      full[key][columns].sort_values(columns).reset_index(drop=True),
-                                      check_dtype=False, obj=f"{name} {key}")

@@ -45,11 +45,7 @@ from civic.queries.panels import (
                                    articles_over_time,
                                    headline,
                                    parse_quality,
-                                   parse_quality_from,
-                                   quality_by_district_month,
                                    street_metric_totals,
-                                   street_panels_from,
-                                   street_tables,
                                    street_theme_counts,
                                    top_streets,
 )
@@ -61,7 +57,7 @@ __all__ = [
     "article_detail", "article_list", "articles_over_time", "build_report", "compare_headline",
     "compare_metric_totals", "compare_term_counts", "compare_theme_shares", "compare_top_streets", "date_bounds",
     "filter_options", "headline", "metric_sentences", "metric_totals", "months", "parse_quality",
-    "parse_quality_from", "quality_by_district_month", "search_articles", "street_metric_totals",
-    "street_panels_from", "street_tables", "street_theme_counts", "table_sizes", "term_frequencies",
+    "search_articles", "street_metric_totals",
+    "street_theme_counts", "table_sizes", "term_frequencies",
     "term_texts", "theme_by_area", "theme_ids", "themes_over_time", "top_streets", "where", "whole_table",
 ]

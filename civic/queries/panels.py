@@ -11,7 +11,7 @@ from typing import Literal
 import pandas as pd
 
 from civic.filters import Filters
-from civic.queries.filtering import FULL_DATE, cut_months, filtered, frame, in_filtered, in_list, rollup_rows, where
+from civic.queries.filtering import FULL_DATE, filtered, frame, in_filtered, in_list, rollup_rows, where
 from civic.rollups import ITEM_UNITS, PEOPLE_UNITS
 
 Period = Literal["month", "year"]
@@ -112,49 +112,6 @@ def parse_quality(con, f: Filters) -> pd.DataFrame:
     return frame(con, sql, params)
 
 
-def quality_by_district_month(con) -> pd.DataFrame:
-    """Per city, district and month: `articles`, and how many of them have each of QUALITY_MEASURES.
-
-    Computed once per build (the app caches it) to answer `parse_quality` with `parse_quality_from`;
-    from the article rollup when it is built, else in one pass over every table.
-    """
-    rows = rollup_rows(con, Filters())
-    if rows:
-        sql = f"""
-        SELECT city, district, month, sum(articles)::BIGINT AS articles,
-               coalesce(sum(articles) FILTER (WHERE street <> ''), 0)::BIGINT AS street,
-               sum(dated)::BIGINT AS date, sum(with_metrics)::BIGINT AS metrics,
-               coalesce(sum(articles) FILTER (WHERE len(themes) > 0), 0)::BIGINT AS themes,
-               sum(with_people)::BIGINT AS people
-        FROM {rows[0]} GROUP BY ALL ORDER BY city, district, month"""
-        return frame(con, sql, rows[1])
-    sql = """
-    SELECT a.city, a.district, a.month, count(*) AS articles,
-           count(*) FILTER (WHERE a.street <> '') AS street, count(*) FILTER (WHERE a.date <> '') AS date,
-           count(m.article_id) AS metrics, count(t.article_id) AS themes, count(p.article_id) AS people
-    FROM articles a
-    LEFT JOIN (SELECT DISTINCT article_id FROM metrics) m ON m.article_id = a.article_id
-    LEFT JOIN (SELECT DISTINCT article_id FROM themes) t ON t.article_id = a.article_id
-    LEFT JOIN (SELECT DISTINCT article_id FROM people) p ON p.article_id = a.article_id
-    GROUP BY a.city, a.district, a.month ORDER BY a.city, a.district, a.month"""
-    return frame(con, sql, [])
-
-
-def parse_quality_from(by_place: pd.DataFrame, f: Filters) -> pd.DataFrame | None:
-    """`parse_quality` answered from `quality_by_district_month`; None when the filter needs more
-    (themes, streets, or a date range that cuts a month)."""
-    if f.themes or f.streets or cut_months(f):
-        return None
-    keep = pd.Series(True, index=by_place.index)
-    for column, values in (("city", f.cities), ("district", f.districts)):
-        if values:
-            keep &= by_place[column].isin(values)
-    if f.date_from or f.date_to:
-        keep &= by_place["month"].between((f.date_from or "0000-01")[:7], (f.date_to or "9999-12")[:7])
-    part = by_place[keep]
-    counts = [int(part[measure].sum()) for measure in QUALITY_MEASURES]
-    total = max(int(part["articles"].sum()), 1)
-    return pd.DataFrame({"measure": QUALITY_MEASURES, "articles": counts, "share": [n / total for n in counts]})
 
 
 _TOP_KEY = "list_contains(?, concat_ws('\x1f', {0}.city, {0}.district, {0}.street))"
@@ -252,42 +209,3 @@ def street_metric_totals(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     return frame(con, sql, params + _UNITS + _top_keys(top) + [limit])
 
 
-def street_tables(con) -> dict[str, pd.DataFrame]:
-    """Per-build aggregates for the street panels, over the whole corpus (no date or theme filter).
-
-    Keys: `themes` (city, district, street, theme, articles) and `metrics` (city, district, street,
-    people, people_approx, items, items_approx, articles). From the rollups when they are built,
-    else in one pass over the themes and metrics tables: compute once per build (the app caches
-    it) and answer with `street_panels_from`.
-    """
-    places, metrics = rollup_rows(con, Filters()), rollup_rows(con, Filters(), "_metric")
-    if places and metrics:
-        keep = "r.street <> ''"
-        return {"themes": frame(con, _rolled_street_themes(places[0], keep), places[1]),
-                "metrics": frame(con, _rolled_street_metrics(places[0], metrics[0], keep),
-                                 _rolled_street_metrics_params(places[1], metrics[1], []))}
-    themes = frame(con, """
-        SELECT a.city, a.district, a.street, t.theme, count(DISTINCT t.article_id) AS articles
-        FROM themes t JOIN articles a USING (article_id) WHERE a.street <> '' GROUP BY ALL""", [])
-    metrics = frame(con, f"""
-        SELECT a.city, a.district, a.street, {_STREET_TOTALS}, count(DISTINCT m.article_id) AS articles
-        FROM (SELECT article_id, value, approx, list_contains(?, unit) AS is_people FROM metrics
-              WHERE list_contains(?, unit) OR list_contains(?, unit)) m
-        JOIN articles a USING (article_id) WHERE a.street <> '' GROUP BY ALL""", _UNITS)
-    return {"themes": themes, "metrics": metrics}
-
-
-def street_panels_from(tables: dict[str, pd.DataFrame], top: pd.DataFrame, f: Filters
-                       ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """`street_theme_counts` and `street_metric_totals` for the streets of `top` (a `top_streets`
-    frame), answered from `street_tables`; None when `f` restricts dates or themes."""
-    if f.themes or f.date_from or f.date_to:
-        return None
-    keys = ["city", "district", "street"]
-    themes = tables["themes"].merge(top[keys], on=keys)
-    themes = themes.sort_values(["street", "district", "articles", "theme"], ascending=[True, True, False, True])
-    metrics = tables["metrics"].merge(top[keys], on=keys)
-    metrics = metrics.sort_values(["people", "items", "street", "district"], ascending=[False, False, True, True])
-    return (themes[["street", "district", "theme", "articles"]].reset_index(drop=True),
-            metrics[["street", "district", "people", "people_approx", "items", "items_approx", "articles"]]
-            .reset_index(drop=True))
