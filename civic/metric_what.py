@@ -67,6 +67,8 @@ _LIST_ITEM_FLAGS = ("a", "b", "d", "v", "vn", "z")  # words that may sit inside 
 _CONJUNCTIONS = frozenset("和与及")
 _NEGATIONS = frozenset("不非无")
 _PLACES_LONGEST_FIRST = sorted(WORDS["place"], key=len, reverse=True)
+# Longest first (当选为 before 当选) and in a fixed order: a set's order changes with the process's hash seed.
+_TITLES_LONGEST_FIRST = sorted(WORDS["title"], key=lambda word: (-len(word), word))
 
 
 @functools.cache
@@ -164,7 +166,7 @@ def _what_after(text: str, end: int, quantity_end: Callable[[str, int], int | No
     if quoted:
         rest = _nominal_prefix(run[quoted.end():])  # “五小”门店 -> 门店, 58所“儿童之家” -> 儿童之家
         return _trim(rest or quoted.group(1)), end + quoted.end() + len(rest)
-    title = next((w for w in WORDS["title"] if run.startswith(w)), None)
+    title = next((w for w in _TITLES_LONGEST_FIRST if run.startswith(w)), None)
     if title:  # 8人获评郑州市文明市民: the people counted are what they became
         head = _nominal_prefix(run[len(title):])
         return _trim(head), end + len(title) + len(head)
