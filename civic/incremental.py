@@ -12,10 +12,11 @@ identical to a full build (tests/test_incremental.py).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,6 +35,7 @@ from civic.schema import TABLES
 STREAM_BYTES = 32 * 1024 * 1024  # files larger than this are read and parsed in parts
 PART_CHARS = 2_000_000  # characters per part of a big file
 TASK_BYTES = 1_000_000  # bytes of text per parse task (several small files, or one part)
+BUCKET_TASK_BYTES = 2 * TASK_BYTES  # a bucket with less changed text is parsed and written by one task
 CORPUS_TABLES = ("articles", "places")  # tables the corpus-wide step may rewrite
 _STATUS_RANK = {"ok": 0, "warning": 1, "error": 2}
 
@@ -211,24 +213,6 @@ def _items(raw: Path, file: SourceFile, read: bool) -> Iterator[Item]:
         yield Item(raw, file.name)
 
 
-def _batches(raw: Path, files: list[SourceFile], tracker: dict, read: bool) -> Iterator[list[Item]]:
-    """Batches of items in bucket order; `tracker` counts items fed per bucket and holds the
-    bucket being fed (-1 before the first file, BUCKETS after the last)."""
-    batch, size = [], 0
-    for file in files:
-        tracker["current"] = file.bucket
-        for item in _items(raw, file, read):
-            tracker["fed"][file.bucket] = tracker["fed"].get(file.bucket, 0) + 1
-            batch.append(item)
-            size += len(item.source.text) * 2 if item.source else file.size
-            if size >= TASK_BYTES:
-                yield batch
-                batch, size = [], 0
-    tracker["current"] = store.BUCKETS
-    if batch:
-        yield batch
-
-
 @dataclass(frozen=True)
 class ParseTask:
     """Parse `items` with `parse` (see pipeline.parse_items) and write their rows as chunk files
@@ -243,7 +227,7 @@ class ParseTask:
 
 @dataclass(frozen=True)
 class Parsed:
-    """What a parse task says about one item: where its rows went (`stem`), or the rows themselves."""
+    """What a task says about one item it parsed: where its rows went (`stem`), or the rows themselves."""
 
     name: str
     part: int
@@ -254,31 +238,38 @@ class Parsed:
 
 
 @dataclass(frozen=True)
-class MergeTask:
+class BucketTask:
     """Write bucket `bucket` of every table into `gen`: the previous rows of its files that were
-    neither dropped nor parsed again, plus the chunks of the files just parsed (`whole`: chunk
-    stems of whole files; `split`: file name -> part -> chunk stem of the parts of big files)."""
+    neither dropped nor parsed again, the rows of `items` (parsed right here with `parse`), and
+    the chunks of files parsed by earlier tasks (`whole`: chunk stems of whole files; `split`:
+    file name -> part -> chunk stem of the parts of big files)."""
 
     gen: Path
     previous: Path | None
     bucket: int
     dropped: frozenset[str]
-    whole: tuple[str, ...]
-    split: dict[str, dict[int, str]]
+    parse: Callable[[list[Item]], list] | None = None
+    items: list[Item] = field(default_factory=list)
+    whole: tuple[str, ...] = ()
+    split: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
-def run_task(task: ParseTask | MergeTask) -> list[Parsed] | int:
-    """The function every engine runs: a parse task (-> one Parsed per item) or a merge task (-> its bucket)."""
-    if isinstance(task, MergeTask):
-        _merge_bucket(task)
-        return task.bucket
-    results = task.parse(task.items)
-    parsed = [Parsed(name, part, item.split, sha, f"{task.stem}-{part}" if item.split else task.stem, tables)
-              for item, (name, part, sha, tables) in zip(task.items, results, strict=True)]
-    if task.chunks is None:
+def run_task(task: ParseTask | BucketTask) -> list[Parsed]:
+    """The function every engine runs; returns one Parsed per item parsed (rows only when they
+    were not written here)."""
+    parsed = _parse(task.parse, task.items, getattr(task, "stem", "")) if task.items else []
+    if isinstance(task, BucketTask):
+        _write_bucket(task, [p.tables for p in parsed if p.tables is not None])
+    elif task.chunks is not None:
+        write_chunks(task.chunks, parsed)
+    else:
         return parsed
-    write_chunks(task.chunks, parsed)
     return [replace(p, tables=None) for p in parsed]
+
+
+def _parse(parse: Callable[[list[Item]], list], items: list[Item], stem: str) -> list[Parsed]:
+    return [Parsed(name, part, item.split, sha, f"{stem}-{part}" if item.split else stem, tables)
+            for item, (name, part, sha, tables) in zip(items, parse(items), strict=True)]
 
 
 def write_chunks(chunks: Path, parsed: list[Parsed]) -> None:
@@ -303,75 +294,108 @@ def _read_chunk(chunks: Path, bucket: int, stem: str) -> dict[str, pa.Table]:
             else store.schema(name).empty_table() for name in TABLES}
 
 
+class _Chunked:
+    """Bookkeeping of the buckets whose files are parsed by several tasks: items fed and returned
+    per bucket, and where their chunks are."""
+
+    def __init__(self, gen: Path, previous: Path | None, dropped: set[str]) -> None:
+        self.gen, self.previous, self.dropped = gen, previous, frozenset(dropped)
+        self.fed: dict[int, int] = {}
+        self.returned: dict[int, int] = {}
+        self.whole: dict[int, set[str]] = {}
+        self.split: dict[int, dict[str, dict[int, str]]] = {}
+        self.open: set[int] = set()  # buckets that may still be fed
+
+    def add(self, item: Parsed) -> None:
+        bucket = store.bucket_of(item.name)
+        self.returned[bucket] = self.returned.get(bucket, 0) + 1
+        if item.split:
+            self.split.setdefault(bucket, {}).setdefault(item.name, {})[item.part] = item.stem
+        else:
+            self.whole.setdefault(bucket, set()).add(item.stem)
+
+    def ready(self) -> list[BucketTask]:
+        """Merge tasks of the buckets fed in full whose items have all come back (once each)."""
+        done = sorted(b for b in self.fed if b not in self.open and self.returned.get(b, 0) == self.fed[b])
+        for bucket in done:
+            del self.fed[bucket]
+        return [BucketTask(self.gen, self.previous, b, self.dropped, whole=tuple(sorted(self.whole.pop(b, ()))),
+                           split=self.split.pop(b, {})) for b in done]
+
+
 def parse_changed(raw: Path, changed: list[SourceFile], gen: Path, previous: Path | None, dropped: set[str],
                   affected: set[int], *, parse: Callable, initializer: Callable[[], None], progress,
                   engine: str, scheduler: str | None, workers: int) -> dict[str, str]:
     """Parse the changed files with `parse` (a list of Items -> results, see pipeline.parse_items)
     and write every affected bucket; returns the files' content hashes.
 
-    Locally, workers write the rows they parse as chunk files and merge each bucket once all its
-    files are parsed, so this process only schedules. On Dask the rows come back here, where the
-    chunks are written and the buckets merged.
+    Locally, a bucket with little changed text is one task: its worker parses the files and writes
+    the bucket. A bucket with more (or a big file) is parsed by several tasks that write their
+    rows as chunk files, then merged by one more task once they are all back; this process only
+    schedules. On Dask the rows come back here, where the chunks are written and buckets merged.
     """
-    in_pool = engine == "local"
-    chunks = gen / "chunks"
-    tracker: dict = {"fed": {}, "current": -1}
-    returned: dict[int, int] = {}
-    whole: dict[int, set[str]] = {b: set() for b in affected}
-    split: dict[int, dict[str, dict[int, str]]] = {b: {} for b in affected}
+    local = engine == "local"
+    chunked = _Chunked(gen, previous, dropped)
+    by_bucket: dict[int, list[SourceFile]] = {}
+    for file in changed:
+        by_bucket.setdefault(file.bucket, []).append(file)
     hashes: dict[str, str] = {}
     started: set[str] = set()
-    ready: list[int] = []  # buckets whose files are all parsed, not yet merged
-    waiting = set(affected)
+    numbers = itertools.count()
 
-    def merge(bucket: int) -> MergeTask:
-        return MergeTask(gen, previous, bucket, frozenset(dropped), tuple(sorted(whole.pop(bucket))),
-                         split.pop(bucket))
+    def batches(files: list[SourceFile], read: bool) -> Iterator[ParseTask]:
+        """Parse tasks of TASK_BYTES of text over `files` (sorted by bucket), counted as fed to their buckets."""
+        batch, size = [], 0
+        for index, file in enumerate(files):
+            chunked.open.add(file.bucket)
+            for item in _items(raw, file, read):
+                chunked.fed[file.bucket] = chunked.fed.get(file.bucket, 0) + 1
+                batch.append(item)
+                size += len(item.source.text) * 2 if item.source else file.size
+                if size >= TASK_BYTES:
+                    yield ParseTask(parse, batch, f"t{next(numbers):06d}", gen / "chunks" if local else None)
+                    batch, size = [], 0
+            if index + 1 == len(files) or files[index + 1].bucket != file.bucket:
+                chunked.open.discard(file.bucket)
+        if batch:
+            yield ParseTask(parse, batch, f"t{next(numbers):06d}", gen / "chunks" if local else None)
 
-    def complete() -> None:
-        for bucket in sorted(b for b in waiting if b < tracker["current"]
-                             and returned.get(b, 0) == tracker["fed"].get(b, 0)):
-            waiting.discard(bucket)
-            ready.append(bucket)
-
-    def tasks() -> Iterator[ParseTask | MergeTask | object]:
-        for number, batch in enumerate(_batches(raw, changed, tracker, read=not in_pool)):
-            complete()
-            while in_pool and ready:
-                yield merge(ready.pop(0))
-            yield ParseTask(parse, batch, f"t{number:06d}", chunks if in_pool else None)
-        while in_pool and (waiting or ready):
-            complete()
-            yield merge(ready.pop(0)) if ready else engine_mod.WAIT
-
-    if in_pool:  # starting processes only pays off for a few MB of text
-        workers = min(workers, 1 + sum(f.size for f in changed) // (2 * TASK_BYTES))
-    for result in engine_mod.run(run_task, tasks(), engine=engine, workers=workers, scheduler=scheduler,
-                                 initializer=initializer):
-        if isinstance(result, int):
-            continue
-        if not in_pool:
-            write_chunks(chunks, result)
-        for item in result:
-            bucket = store.bucket_of(item.name)
-            returned[bucket] = returned.get(bucket, 0) + 1
-            if item.split:
-                split[bucket].setdefault(item.name, {})[item.part] = item.stem
+    def local_tasks() -> Iterator[ParseTask | BucketTask | object]:
+        for bucket in sorted(affected):
+            files = by_bucket.get(bucket, [])
+            if sum(f.size for f in files) <= BUCKET_TASK_BYTES and all(f.size <= STREAM_BYTES for f in files):
+                yield BucketTask(gen, previous, bucket, frozenset(dropped), parse, [Item(raw, f.name) for f in files])
             else:
-                whole[bucket].add(item.stem)
+                yield from batches(files, read=False)
+            yield from chunked.ready()
+        while chunked.fed:
+            yield from chunked.ready() or [engine_mod.WAIT]
+
+    def record(result: list[Parsed]) -> None:
+        for item in result:
+            if not local or store.bucket_of(item.name) in chunked.fed:
+                chunked.add(item)
             hashes[item.name] = item.sha256
             started.add(item.name)
             if progress:
                 progress(len(started), len(changed), f"{item.name} (part {item.part + 1})" if item.part else item.name)
-        if not in_pool:
-            complete()
-            for bucket in ready:
-                _merge_bucket(merge(bucket))
-            ready.clear()
-    if not in_pool:
-        for bucket in sorted(waiting):  # buckets that only lost files
-            _merge_bucket(merge(bucket))
-    shutil.rmtree(chunks, ignore_errors=True)
+
+    if local:
+        workers = min(workers, 1 + sum(f.size for f in changed) // (2 * TASK_BYTES))  # processes pay off for MBs
+        for result in engine_mod.run(run_task, local_tasks(), workers=workers, initializer=initializer):
+            record(result)
+    else:
+        merged: set[int] = set()
+        for result in engine_mod.run(run_task, batches(changed, read=True), engine=engine, workers=workers,
+                                     scheduler=scheduler):
+            write_chunks(gen / "chunks", result)
+            record(result)
+            for task in chunked.ready():
+                _write_bucket(task, [])
+                merged.add(task.bucket)
+        for bucket in sorted(affected - merged):  # buckets that only lost files
+            _write_bucket(BucketTask(gen, previous, bucket, frozenset(dropped)), [])
+    shutil.rmtree(gen / "chunks", ignore_errors=True)
     return hashes
 
 
@@ -401,10 +425,11 @@ def _join_parts(parts: dict[int, dict[str, pa.Table]]) -> dict[str, pa.Table]:
     return joined
 
 
-def _merge_bucket(task: MergeTask) -> None:
-    """Write one bucket: the previous rows of unchanged files plus the rows of the files just parsed."""
+def _write_bucket(task: BucketTask, fresh: list[dict[str, pa.Table]]) -> None:
+    """Write one bucket: the previous rows of unchanged files, the rows just parsed (`fresh`, one
+    table dict per file) and the rows in the task's chunks."""
     chunks = task.gen / "chunks"
-    files = [_read_chunk(chunks, task.bucket, stem) for stem in task.whole]
+    files = fresh + [_read_chunk(chunks, task.bucket, stem) for stem in task.whole]
     files += [_join_parts({part: _read_chunk(chunks, task.bucket, stem) for part, stem in parts.items()})
               for _, parts in sorted(task.split.items())]
     previous = task.previous

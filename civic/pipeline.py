@@ -24,6 +24,7 @@ from civic.dates import extract_date, publication_date
 from civic.gazetteer import matcher
 from civic.incremental import Item
 from civic.ingest import Source, page_metadata, read_source
+from civic.metric_what import pos_tokens
 from civic.metrics import extract_metrics
 from civic.people import parse_byline
 from civic.places import PlaceContext, locate
@@ -120,10 +121,12 @@ _TOKENIZER: Tokenizer | None = None
 
 
 def init_worker() -> None:
-    """Set up a parser process: one tokenizer with the civic user dictionary and the gazetteer, loaded once."""
+    """Set up a parser process: the tokenizer with the civic user dictionary, the gazetteer and the
+    part-of-speech tagger of metric_what, loaded once (and inherited by workers forked after it)."""
     global _TOKENIZER
     _TOKENIZER = make_tokenizer()
     matcher()
+    pos_tokens("")  # builds the tagger
 
 
 def parse_items(items: list[Item]) -> list[tuple[str, int, str, dict[str, pa.Table]]]:

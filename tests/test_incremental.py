@@ -48,7 +48,11 @@ def assert_same_build(a: Path, b: Path) -> None:
                                       pd.read_parquet(b / "rollups" / f"{name}.parquet"), obj=name)
 
 
-def test_rebuild_parses_only_changed_files_and_equals_full_build(raw, tmp_path):
+@pytest.mark.parametrize("chunked", [False, True], ids=["one task per bucket", "chunks merged per bucket"])
+def test_rebuild_parses_only_changed_files_and_equals_full_build(raw, tmp_path, monkeypatch, chunked):
+    if chunked:  # every file parsed by a task of its own, each bucket written by one more
+        monkeypatch.setattr(incremental, "BUCKET_TASK_BYTES", 0)
+        monkeypatch.setattr(incremental, "TASK_BYTES", 1)
     out = tmp_path / "out"
     assert sorted(_build(raw, out)) == sorted(p.name for p in SAMPLE[:4])
     assert _build(raw, out) == []

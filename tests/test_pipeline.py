@@ -43,6 +43,17 @@ def test_process_pool_build_equals_in_process_build(tmp_path):
                                       store.read_table(name, tmp_path / "inline"), obj=name)
 
 
+def test_buckets_parsed_by_several_workers_equal_one_task_per_bucket(tmp_path, monkeypatch):
+    pipeline.build(ROOT / "data" / "raw", tmp_path / "inline", workers=1, full=True)
+    monkeypatch.setattr(incremental, "BUCKET_TASK_BYTES", 0)
+    monkeypatch.setattr(incremental, "TASK_BYTES", 1)
+    pipeline.build(ROOT / "data" / "raw", tmp_path / "pool", workers=2, full=True)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(store.read_table(name, tmp_path / "pool"),
+                                      store.read_table(name, tmp_path / "inline"), obj=name)
+    assert not (store.current(tmp_path / "pool") / "chunks").exists()
+
+
 def test_big_file_is_parsed_in_parts_with_one_report_row(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     raw.mkdir()
