@@ -8,6 +8,7 @@ when its next task needs a result that has not come back yet.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -52,14 +53,18 @@ def _run_inline(fn, tasks, initializer) -> Iterator[Any]:
 
 
 def _run_pool(fn, tasks, workers, initializer) -> Iterator[Any]:
-    if "fork" in multiprocessing.get_all_start_methods():  # load once, share the pages with every worker
-        if initializer:
-            initializer()
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=initializer)
-    with pool:
-        yield from _bounded(pool.submit, fn, tasks, workers * IN_FLIGHT_PER_WORKER, _wait_futures)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        with ProcessPoolExecutor(max_workers=workers, initializer=initializer) as pool:
+            yield from _bounded(pool.submit, fn, tasks, workers * IN_FLIGHT_PER_WORKER, _wait_futures)
+        return
+    if initializer:  # load once here; forked workers share its memory pages
+        initializer()
+    gc.freeze()  # the garbage collector of a worker would otherwise touch, and so copy, every page
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from _bounded(pool.submit, fn, tasks, workers * IN_FLIGHT_PER_WORKER, _wait_futures)
+    finally:
+        gc.unfreeze()
 
 
 def _wait_futures(pending: set[Future]) -> tuple[set[Future], set[Future]]:
