@@ -3,8 +3,9 @@
 Both run in the same invocation over the same corpus: first `jieba.lcut` over the decoded text
 of every file (after `jieba.initialize()`, so dictionary loading is not counted; on a big corpus
 only the first --jieba-mb MB, since its rate does not depend on size), then a full
-`python -m civic build --full` in a child process whose peak memory (RSS summed over the
-process and its workers, sampled every 0.1 s) is reported.
+`python -m civic build --full` in a child process whose peak memory (PSS summed over the
+process and its workers, so pages the forked workers share count once; sampled every 0.1 s)
+is reported.
 
     .venv/bin/python bench/throughput.py --raw /tmp/civic-bench/raw-1k --workers 2
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,23 +46,24 @@ def jieba_rate(raw: Path, limit_mb: float) -> tuple[float, float]:
     return done_bytes / 1e6, seconds
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+def tree_pss(pid: int) -> int:
+    """Proportional memory of a process and all its descendants, in bytes (Linux /proc): pages
+    shared by forked workers are counted once in total, not once per process as RSS would."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(status.split("VmRSS:")[1].split()[0]) * 1024 if "VmRSS:" in status else 0
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:")[1].split()[0]) * 1024 if "\nPss:" in rollup else 0
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
 
 
 def run_measured(command: list[str]) -> tuple[float, int, int]:
-    """(seconds, peak tree RSS in bytes, exit code) of a child process."""
+    """(seconds, peak memory of the process tree in bytes (PSS), exit code) of a child process."""
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
@@ -68,7 +71,7 @@ def run_measured(command: list[str]) -> tuple[float, int, int]:
     def sample() -> None:
         nonlocal peak
         while child.poll() is None:
-            peak = max(peak, tree_rss(child.pid))
+            peak = max(peak, tree_pss(child.pid))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)
@@ -84,21 +87,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=os.cpu_count(), help="build processes (default: all cores)")
     p.add_argument("--jieba-mb", type=float, default=30.0, help="most MB of text to give jieba.lcut")
     p.add_argument("--out", type=Path, help="output folder (default: a temporary one)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="jieba then build, this many times: on a shared machine each round's ratio is one sample")
     args = p.parse_args(argv)
     size = sum(path.stat().st_size for path in list_sources(args.raw)) / 1e6
-    jieba_mb, jieba_s = jieba_rate(args.raw, args.jieba_mb)
-    with tempfile.TemporaryDirectory(prefix="civic-bench-") as tmp:
-        out = args.out or Path(tmp) / "out"
-        command = [sys.executable, "-m", "civic", "build", "--raw", str(args.raw), "--out", str(out), "--full",
-                   "--workers", str(args.workers)]
-        build_s, peak, code = run_measured(command)
-    jieba_rate_mbs, build_rate = jieba_mb / jieba_s, size / build_s
     print(f"corpus           {len(list_sources(args.raw))} files, {size:.1f} MB ({args.raw})")
     print(f"machine          {os.cpu_count()} cores; build workers {args.workers}")
-    print(f"jieba.lcut       {jieba_rate_mbs:6.2f} MB/s  ({jieba_mb:.1f} MB in {jieba_s:.1f} s, 1 process)")
-    print(f"civic build      {build_rate:6.2f} MB/s  ({size:.1f} MB in {build_s:.1f} s, exit {code})")
-    print(f"ratio            {build_rate / jieba_rate_mbs:6.2f} x jieba.lcut")
-    print(f"peak memory      {peak / 2**20:.0f} MiB (build and its workers)")
+    ratios, code = [], 0
+    for _ in range(args.rounds):
+        jieba_mb, jieba_s = jieba_rate(args.raw, args.jieba_mb)
+        with tempfile.TemporaryDirectory(prefix="civic-bench-") as tmp:
+            out = args.out or Path(tmp) / "out"
+            command = [sys.executable, "-m", "civic", "build", "--raw", str(args.raw), "--out", str(out), "--full",
+                       "--workers", str(args.workers)]
+            build_s, peak, code = run_measured(command)
+        jieba_rate_mbs, build_rate = jieba_mb / jieba_s, size / build_s
+        ratios.append(build_rate / jieba_rate_mbs)
+        print(f"jieba.lcut       {jieba_rate_mbs:6.2f} MB/s  ({jieba_mb:.1f} MB in {jieba_s:.1f} s, 1 process)")
+        print(f"civic build      {build_rate:6.2f} MB/s  ({size:.1f} MB in {build_s:.1f} s, exit {code})")
+        print(f"ratio            {ratios[-1]:6.2f} x jieba.lcut")
+        print(f"peak memory      {peak / 2**20:.0f} MiB (PSS of the build and its workers)", flush=True)
+    if args.rounds > 1:
+        print(f"ratios           {', '.join(f'{r:.2f}' for r in ratios)} (median {statistics.median(ratios):.2f})")
     return code
 
 
