@@ -529,20 +529,25 @@ def _corpus_inputs(gen: Path, bucket: int) -> tuple[pa.Table, pa.Table, pa.Table
 def _refine(record: dict[str, pa.Table]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`refine_with_corpus` over the candidates and, for every other article, a stand-in row with
     its city and province only (all the refinement reads of them); returns the refined
-    candidates and their places rows, each with its `bucket`."""
+    candidates and their places rows, each with its `bucket`.
+
+    The corpus frame holds Python objects, not Arrow strings: the stand-ins repeat a few hundred
+    names, which the refinement's counting then reads without making a string per row."""
     candidates = record["candidates"]
     counts = record["counts"].group_by(["city", "province"]).aggregate([("articles", "sum")])
-    index = pa.array(np.repeat(np.arange(counts.num_rows), counts["articles_sum"].to_numpy()))
-    blank = pc.take(pa.array([""]), pa.array(np.zeros(len(index), dtype=np.int64)))
-    others = pa.table({c: counts[c].take(index) if c in ("city", "province") else blank for c in CORPUS_COLUMNS})
-    corpus = pa.concat_tables([candidates.drop_columns(["bucket"]), others]).to_pandas().astype(
-        {c: TABLES["articles"].dtypes[c] for c in CORPUS_COLUMNS})
+    repeats = counts["articles_sum"].to_numpy()
+    blank = np.full(int(repeats.sum()), "", dtype=object)
+    corpus = pd.DataFrame({c: pd.Series(np.concatenate([
+        np.array(candidates[c].to_pylist(), dtype=object),
+        np.repeat(np.array(counts[c].to_pylist(), dtype=object), repeats) if c in ("city", "province") else blank,
+    ]), dtype=object) for c in CORPUS_COLUMNS})
     places = record["places"].drop_columns(["bucket"]).to_pandas().astype(TABLES["places"].dtypes)
     refined, refined_places = refine_with_corpus(corpus, places)
     buckets = candidates["bucket"].to_numpy()
-    refined = refined.iloc[:candidates.num_rows].assign(bucket=buckets)
+    refined = refined.iloc[:candidates.num_rows].astype({c: TABLES["articles"].dtypes[c] for c in CORPUS_COLUMNS})
     bucket_of_article = pd.Series(buckets, index=candidates["article_id"].to_numpy(zero_copy_only=False))
-    return refined, refined_places.assign(bucket=refined_places["article_id"].map(bucket_of_article).to_numpy())
+    return (refined.assign(bucket=buckets),
+            refined_places.assign(bucket=refined_places["article_id"].map(bucket_of_article).to_numpy()))
 
 
 def _write_refined(gen: Path, bucket: int, refined: pd.DataFrame, places: pd.DataFrame) -> None:
