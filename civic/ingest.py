@@ -393,11 +393,11 @@ def read_manifest(raw: Path) -> Manifest:
 def manifest_problems(raw: Path) -> list[str]:
     """Bad rows of `raw/manifest.csv` and listed files that are not there, in plain words."""
     manifest = read_manifest(raw)
-    names = {p.relative_to(raw).as_posix() for p in list_sources(raw)}
-    basenames = {Path(n).name for n in names}
-    absent = [f"manifest.csv: {file} is listed but not in the raw folder"
-              for file in manifest.rows if file not in names and file not in basenames]
-    return manifest.problems + absent
+    unseen = [file for file in manifest.rows if not (raw / file).is_file()]
+    if unseen:  # a row may name a file of a subfolder by its base name: list the corpus only then
+        basenames = {p.name for p in list_sources(raw)}
+        unseen = [file for file in unseen if file not in basenames]
+    return manifest.problems + [f"manifest.csv: {file} is listed but not in the raw folder" for file in unseen]
 
 
 _NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(\d\d)[-_.]?(\d\d)(?!\d)")

@@ -250,3 +250,12 @@ def test_an_ascii_head_does_not_decide_the_encoding_of_the_parts(tmp_path, monke
     parts = _parts(path, tmp_path, 10_000)
     assert {(p.encoding, p.problem) for p in parts} == {("gb18030", None)}
     assert "".join(p.text for p in parts) == text
+
+
+def test_manifest_rows_find_files_by_path_or_by_base_name_in_a_subfolder(tmp_path):
+    (tmp_path / "2019").mkdir()
+    (tmp_path / "2019" / "郑州日报_A3.txt").write_text("文明创建", encoding="utf-8")
+    (tmp_path / "top.txt").write_text("文明创建", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,paper_city,year\ntop.txt,郑州市,2019\n郑州日报_A3.txt,郑州市,2019\n"
+                                           "2019/郑州日报_A3.txt,郑州市,2019\n", encoding="utf-8")
+    assert manifest_problems(tmp_path) == []
