@@ -15,12 +15,12 @@ import hashlib
 import itertools
 import os
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -527,24 +527,27 @@ def _corpus_inputs(gen: Path, bucket: int) -> tuple[pa.Table, pa.Table, pa.Table
 
 
 def _refine(record: dict[str, pa.Table]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """`refine_with_corpus` over the candidates and, for every other article, a stand-in row with
-    its city and province only (all the refinement reads of them); returns the refined
-    candidates and their places rows, each with its `bucket`.
-
-    The corpus frame holds Python objects, not Arrow strings: the stand-ins repeat a few hundred
-    names, which the refinement's counting then reads without making a string per row."""
+    """`refine_with_corpus` over the candidates, with the corpus' articles per city and province
+    (the other articles' counts plus the candidates'); returns the refined candidates and their
+    places rows, each with its `bucket`."""
     candidates = record["candidates"]
     counts = record["counts"].group_by(["city", "province"]).aggregate([("articles", "sum")])
-    repeats = counts["articles_sum"].to_numpy()
-    blank = np.full(int(repeats.sum()), "", dtype=object)
-    corpus = pd.DataFrame({c: pd.Series(np.concatenate([
-        np.array(candidates[c].to_pylist(), dtype=object),
-        np.repeat(np.array(counts[c].to_pylist(), dtype=object), repeats) if c in ("city", "province") else blank,
-    ]), dtype=object) for c in CORPUS_COLUMNS})
+    cities: Counter = Counter()
+    provinces: Counter = Counter()
+    for city, province, n in zip(*(counts[c].to_pylist() for c in ("city", "province", "articles_sum")),
+                                 strict=True):
+        cities[city] += n
+        provinces[province] += n
+    cities.update(candidates["city"].to_pylist())
+    provinces.update(candidates["province"].to_pylist())
+    for counter in (cities, provinces):
+        counter.pop("", None)
+        counter.pop(None, None)
+    corpus = candidates.select(list(CORPUS_COLUMNS)).to_pandas().astype(
+        {c: TABLES["articles"].dtypes[c] for c in CORPUS_COLUMNS})
     places = record["places"].drop_columns(["bucket"]).to_pandas().astype(TABLES["places"].dtypes)
-    refined, refined_places = refine_with_corpus(corpus, places)
+    refined, refined_places = refine_with_corpus(corpus, places, cities=cities, provinces=provinces)
     buckets = candidates["bucket"].to_numpy()
-    refined = refined.iloc[:candidates.num_rows].astype({c: TABLES["articles"].dtypes[c] for c in CORPUS_COLUMNS})
     bucket_of_article = pd.Series(buckets, index=candidates["article_id"].to_numpy(zero_copy_only=False))
     return (refined.assign(bucket=buckets),
             refined_places.assign(bucket=refined_places["article_id"].map(bucket_of_article).to_numpy()))

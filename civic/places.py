@@ -290,7 +290,8 @@ def _printed(level: str, name: str, code: str, title_div: list[Mention], text_di
     return Place(level, name, "", None, None, code, "gazetteer")
 
 
-def refine_with_corpus(articles: pd.DataFrame, places: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def refine_with_corpus(articles: pd.DataFrame, places: pd.DataFrame, *, cities: Counter | None = None,
+                       provinces: Counter | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Resolve streets still ambiguous after `locate` with the cities that dominate the corpus.
 
     An article with a street but no district (its name has several gazetteer units and neither
@@ -303,6 +304,9 @@ def refine_with_corpus(articles: pd.DataFrame, places: pd.DataFrame) -> tuple[pd
     Args:
         articles: article_id, street, district, city, province at least (other columns kept).
         places: the places table (article_id, level, name, surface, start, end, code at least).
+        cities, provinces: articles per city and per province over the whole corpus, when
+            `articles` holds only some of them (an incremental build passes the candidates and
+            the counts); counted from `articles` when None.
 
     Returns:
         New (articles, places) frames with the same columns.
@@ -311,8 +315,10 @@ def refine_with_corpus(articles: pd.DataFrame, places: pd.DataFrame) -> tuple[pd
     street = articles["street"].fillna("")
     city = articles["city"].fillna("")
     open_ = (street != "") & (articles["district"].fillna("") == "")
-    cities = Counter(c for c in city if c)
-    provinces = Counter(p for p in articles["province"].fillna("") if p)
+    if cities is None:
+        cities = Counter(c for c in city if c)
+    if provinces is None:
+        provinces = Counter(p for p in articles["province"].fillna("") if p)
     picks: dict[str, Street] = {}
     memo: dict[tuple[str, str], Street | None] = {}
     for aid, name, known_city in zip(articles.loc[open_, "article_id"], street[open_], city[open_], strict=True):

@@ -6,6 +6,8 @@ other cities; expected values are official names (管城回族区 for 管城区,
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -268,3 +270,18 @@ def test_locate_never_raises_and_offsets_hold(title, text, paper_city):
     for place in located.places:
         if place.start is not None:
             assert text[place.start:place.end] == place.surface
+
+
+def test_refine_with_given_corpus_counts_equals_refine_over_the_whole_corpus():
+    articles, places = _tables([
+        ("a1", "向阳街道", "", "", ""),
+        ("a2", "福镇街道", "龙山区", "辽源市", "吉林省"),
+        ("a3", "站前街道", "龙山区", "辽源市", "吉林省"),
+        ("a4", "人和路街道", "二七区", "郑州市", "河南省"),
+    ])
+    whole = refine_with_corpus(articles, places)
+    counts = {"cities": Counter({"辽源市": 2, "郑州市": 1}), "provinces": Counter({"吉林省": 2, "河南省": 1})}
+    only = refine_with_corpus(articles.iloc[:1], places[places["article_id"] == "a1"], **counts)
+    pd.testing.assert_frame_equal(only[0], whole[0].iloc[:1])
+    pd.testing.assert_frame_equal(only[1].reset_index(drop=True),
+                                  whole[1][whole[1]["article_id"] == "a1"].reset_index(drop=True))
