@@ -83,6 +83,11 @@ def part_name(bucket: int) -> str:
     return f"part-{bucket:02x}"
 
 
+def part_file(source: str) -> str:
+    """Name of the part file holding the rows of source file `source`, in every table."""
+    return f"{part_name(bucket_of(source))}.parquet"
+
+
 def new_generation(out: Path) -> Path:
     """A fresh, empty staging folder for a build under out/.builds/."""
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
@@ -169,19 +174,26 @@ def discard(gen: Path) -> None:
 
 
 def write_tables(frames: dict[str, pd.DataFrame], out: Path) -> None:
-    """Write whole tables as a new generation (one part each) and swap it in atomically.
+    """Write whole tables as a new generation and swap it in atomically.
 
-    Tables missing from `frames` are written empty; rollups are computed. The next `civic build`
-    rebuilds everything, since this generation carries no record of source files.
+    Rows go to the part of their source file's bucket, as a build puts them (rows of an article
+    missing from `articles` go to bucket 0). Tables missing from `frames` are written empty;
+    rollups are computed. The next `civic build` rebuilds everything, since this generation
+    carries no record of source files.
     """
     from civic.rollups import build_rollups
 
+    articles = frames.get("articles", frame("articles", []))
+    bucket_of_article = dict(zip(articles["article_id"], articles["source"].map(bucket_of), strict=True))
     gen = new_generation(out)
     try:
         for name, df in frames.items():
-            table = pa.Table.from_pandas(df.astype(TABLES[name].dtypes)[schema(name).names],
-                                         schema=schema(name), preserve_index=False)
-            write_part(gen, name, 0, sort_part(name, table))
+            df = df.astype(TABLES[name].dtypes)[schema(name).names]
+            buckets = (df["source"].map(bucket_of) if "source" in df.columns
+                       else df["article_id"].map(bucket_of_article).fillna(0).astype(int))
+            for bucket, rows in df.groupby(buckets.to_numpy(), sort=True):
+                table = pa.Table.from_pandas(rows, schema=schema(name), preserve_index=False)
+                write_part(gen, name, int(bucket), sort_part(name, table))
         finish(gen)
         build_rollups(gen)
         commit(out, gen)
@@ -209,7 +221,8 @@ def read_table(name: str, out: Path) -> pd.DataFrame:
 
 def connect(out: Path):
     """An in-memory DuckDB connection with one view per built table, named as in TABLES,
-    and one view `rollup_<name>` per rollup in civic.rollups.ROLLUPS.
+    one table macro `<name>_part(file)` per table for the rows of one part file (`part_file`),
+    which reads that file only, and one view `rollup_<name>` per rollup in civic.rollups.ROLLUPS.
 
     Pages and query functions read through this; how tables are laid out on disk is this
     module's business. Views resolve `out/current` at query time, so a connection held open
@@ -224,6 +237,9 @@ def connect(out: Path):
         path = table_path(name, out)
         if path.exists():
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM {_scan(path)}")
+            # DuckDB skips the files whose name fails a filter on the virtual `filename` column
+            con.execute(f"CREATE MACRO {name}_part(file) AS TABLE SELECT * FROM {_scan(path)} "
+                        "WHERE parse_filename(filename) = file")
     for name in ROLLUPS:
         path = out / "rollups" / f"{name}.parquet"
         if path.exists():

