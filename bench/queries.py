@@ -123,7 +123,8 @@ def _count_query_time(spent: list[float]) -> None:
         setattr(queries, name, timed)
 
 
-def time_pages(out: Path, values: dict) -> list[tuple[str, float, dict[str, tuple[float, float]]]]:
+def time_pages(out: Path, values: dict, pages: tuple[str, ...] = PAGES
+               ) -> list[tuple[str, float, dict[str, tuple[float, float]]]]:
     """(page, first run seconds, {filter kind: (rerun seconds, of which in query functions)}) for every page."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -138,7 +139,7 @@ def time_pages(out: Path, values: dict) -> list[tuple[str, float, dict[str, tupl
     widgets = {"district": ("flt_district", [values["district"]]), "street": ("flt_street", [values["street"]]),
                "theme": ("flt_themes", [values["theme"]])}
     results = []
-    for page in PAGES:
+    for page in pages:
         st.cache_data.clear()
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
         at.run()
@@ -175,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--no-pages", action="store_true", help="skip the AppTest part")
     p.add_argument("--no-queries", action="store_true", help="skip the query function part")
+    p.add_argument("--pages", default=",".join(PAGES), help="pages to time, comma-separated (default: all)")
     args = p.parse_args(argv)
     logging.disable(logging.WARNING)  # AppTest's bare-mode warnings, one per cached call
     counts = store.row_counts(args.out)
@@ -196,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                                           for label in labels))
     if not args.no_pages:
         print(f"{'page (AppTest), ms: rerun (of which queries)':<46}{'first':>7}" + "".join(f"{k:>16}" for k in KINDS))
-        for page, first, reruns in time_pages(args.out, values):
+        for page, first, reruns in time_pages(args.out, values, tuple(args.pages.split(","))):
             print(f"{page:<46}{first * 1000:7.0f}"
                   + "".join(f"{reruns[k][0] * 1000:9.0f} ({reruns[k][1] * 1000:4.0f})" for k in KINDS))
             for problem in (k for k in reruns if "EXCEPTION" in k):
