@@ -25,7 +25,8 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from civic import store  # noqa: E402
-from civic.incremental import corpus_step, is_parsed, parser_version  # noqa: E402
+from civic.corpus import corpus_step  # noqa: E402
+from civic.incremental import is_parsed, parser_version  # noqa: E402
 from civic.ingest import file_sha256, list_sources  # noqa: E402
 from civic.rollups import build_rollups  # noqa: E402
 from civic.schema import TABLES  # noqa: E402

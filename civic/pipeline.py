@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from civic import config, incremental, store
+from civic import config, corpus, incremental, store
 from civic.clean import clean
 from civic.dates import extract_date, publication_date
 from civic.gazetteer import matcher
@@ -191,7 +191,7 @@ def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | N
         hashes = incremental.parse_changed(raw, work.changed, gen, previous, work.dropped, work.affected,
                                            parse=parse_items, initializer=init_worker, progress=progress,
                                            engine=engine, scheduler=scheduler, workers=workers or config.workers())
-        incremental.corpus_step(gen, previous, work.affected)
+        corpus.corpus_step(gen, previous, work.affected)
         store.finish(gen)
         build_rollups(gen, previous)
         incremental.write_sources(gen, work.files, hashes, version)

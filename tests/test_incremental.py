@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from civic import incremental, pipeline, store
+from civic import corpus, incremental, pipeline, store
 from civic.rollups import ROLLUPS
 from civic.schema import TABLES
 
@@ -97,7 +97,7 @@ def test_corpus_step_output_equals_full_build(raw, tmp_path, monkeypatch):
                 pd.concat([places, added], ignore_index=True).astype(places.dtypes.to_dict()))
 
     monkeypatch.setattr(pipeline, "locate", locate)
-    monkeypatch.setattr(incremental, "refine_with_corpus", refine)
+    monkeypatch.setattr(corpus, "refine_with_corpus", refine)
     out = tmp_path / "out"
     _build(raw, out)
     _edit(raw)
@@ -138,8 +138,8 @@ def test_rebuild_reads_the_parsed_parts_of_the_changed_buckets_only(raw, tmp_pat
     out = tmp_path / "out"
     _build(raw, out)
     read: list[int] = []
-    real = incremental._corpus_inputs
-    monkeypatch.setattr(incremental, "_corpus_inputs", lambda gen, bucket: read.append(bucket) or real(gen, bucket))
+    real = corpus._corpus_inputs
+    monkeypatch.setattr(corpus, "_corpus_inputs", lambda gen, bucket: read.append(bucket) or real(gen, bucket))
     shutil.copy(SAMPLE[4], raw / "2020-05-06_新增版面.txt")
     _build(raw, out)
     assert read == [store.bucket_of("2020-05-06_新增版面.txt")]
