@@ -91,6 +91,23 @@ def test_xlsx_time_zones_and_header_formulas():
     assert _sheet(to_xlsx_bytes(df))[1][1].isoformat() == "2019-11-25T00:00:00"
 
 
+@pytest.mark.parametrize(("column", "cells"), [
+    # nullable integers and floats: missing values stay blank cells, not 0 or an error
+    (pd.array([1, None], dtype="Int64"), (1, None)),
+    ([1.5, float("nan")], (1.5, None)),
+    # Excel has no infinity: pandas wrote it as text, and so do we
+    ([float("inf"), -1.0], ("inf", -1)),
+    # booleans stay booleans; missing timestamps stay blank
+    ([True, False], (True, False)),
+    (pd.to_datetime(["2020-01-10 09:30", None]), (pd.Timestamp("2020-01-10 09:30").to_pydatetime(), None)),
+    # objects a sheet cannot hold are written as their text
+    ([["卫生", "交通"], None], ("['卫生', '交通']", None)),
+])
+def test_xlsx_cells_by_kind(column, cells):
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(pd.DataFrame({"值": column})))).worksheets[0]
+    assert (sheet.cell(2, 1).value, sheet.cell(3, 1).value) == cells
+
+
 def test_meaningful_index_becomes_a_column():
     by_month = pd.Series([3, 5], index=pd.Index(["2019-11", "2019-12"], name="month"), name="articles")
     assert list(safe_frame(by_month.to_frame()).columns) == ["month", "articles"]
