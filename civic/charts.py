@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
 
 FONT_FAMILY = ("WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, "
                "Microsoft YaHei, SimHei, sans-serif")
@@ -24,33 +25,88 @@ def _style(fig: go.Figure, height: int | None = None) -> go.Figure:
     return fig
 
 
+def _template() -> go.layout.Template:
+    return pio.templates[pio.templates.default or "plotly"]
+
+
+def _bar_colours(template: go.layout.Template) -> list[str]:
+    """The bar colours plotly express would take from `template` (bar traces, then colorway, then D3)."""
+    colours = [bar.marker.color for bar in template.data.bar or () if bar.marker.color]
+    return colours or list(template.layout.colorway or px.colors.qualitative.D3)
+
+
+def _column(values: pd.Series) -> object:
+    """A column as the read-only array plotly's validators would store (text as objects)."""
+    array = values.to_numpy(dtype=None if pd.api.types.is_numeric_dtype(values.dtype) else object, copy=True)
+    array.flags.writeable = False
+    return array
+
+
+def _bars(df: pd.DataFrame, x: str, y: str, labels: Mapping[str, str], *, color: str | None = None,
+          horizontal: bool = False, text: str | None = None, barmode: str = "relative",
+          xaxis: Mapping[str, object] | None = None, yaxis: Mapping[str, object] | None = None,
+          traces: Mapping[str, object] | None = None, height: int) -> go.Figure:
+    """The figure `px.bar(df, x, y, color=..., labels=...)` then `_style(...)` makes, built without them.
+
+    Plotly express validates every property again (make_subplots, update_layout): ~20 ms per chart on
+    every filter rerun, ~1.5 ms this way. This writes the same figure (tests compare its JSON with
+    plotly express's under plotly's and Streamlit's templates) as one dict, unvalidated.
+    `text` is a d3 format for the bars' labels ("" for the plain value).
+    """
+    name = dict(labels).get
+    template = _template()
+    colours = _bar_colours(template)
+    value = "x" if horizontal else "y"
+    hover = f"{name(x, x)}=%{{x}}<br>{name(y, y)}=%{{y}}<extra></extra>"
+    groups = [("", df)] if color is None else list(df.groupby(color, sort=False, dropna=False))
+    data = []
+    for index, (group, part) in enumerate(groups):
+        if pd.isna(group):
+            continue  # plotly express keeps a colour for missing values but draws no trace
+        key = str(group)
+        trace = {"type": "bar", "name": key, "legendgroup": key, "showlegend": color is not None,
+                 "hovertemplate": f"{name(color, color)}={key}<br>{hover}" if color else hover,
+                 "marker": {"color": colours[index % len(colours)], "pattern": {"shape": ""}},
+                 "orientation": "h" if horizontal else "v", "textposition": "auto",
+                 "x": _column(part[x]), "y": _column(part[y]),
+                 "xaxis": "x", "yaxis": "y"}
+        if barmode == "group":
+            trace.update(offsetgroup=key, alignmentgroup="True")
+        if text is not None:
+            trace["texttemplate"] = f"%{{{value}:{text}}}" if text else f"%{{{value}}}"
+        data.append({**trace, **(traces or {})})
+    layout = {"template": template, "barmode": barmode, "legend": {"title": {"text": ""}, "tracegroupgap": 0},
+              "height": height,
+              "font": {"family": FONT_FAMILY}, "margin": {"t": 30, "l": 10, "r": 10, "b": 10},
+              "xaxis": {"anchor": "y", "domain": [0.0, 1.0], "title": {"text": name(x, x)}, **(xaxis or {})},
+              "yaxis": {"anchor": "x", "domain": [0.0, 1.0], "title": {"text": name(y, y)}, **(yaxis or {})}}
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
 def time_bars(df: pd.DataFrame, x: str, y: str, labels: Mapping[str, str]) -> go.Figure:
     """Vertical bars of `y` per period `x` (YYYY-MM or YYYY, shown as categories in order)."""
-    fig = px.bar(df, x=x, y=y, labels=dict(labels))
-    fig.update_xaxes(type="category")
-    return _style(fig, 320)
+    return _bars(df, x, y, labels, xaxis={"type": "category"}, height=320)
 
 
 def ranked_bars(df: pd.DataFrame, category: str, value: str, labels: Mapping[str, str],
                 color: str | None = None, percent: bool = False) -> go.Figure:
     """Horizontal bars, largest on top; `color` colours bars by another column (e.g. district)."""
     ordered = df.iloc[::-1].sort_values(value, kind="stable")  # ties keep the frame's order, first on top
-    fig = px.bar(ordered, x=value, y=category, color=color, orientation="h", labels=dict(labels),
-                 text_auto=".0%" if percent else True)
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=ordered[category].tolist())
-    fig.update_traces(textangle=0, textposition="outside", cliponaxis=False)
-    if percent:
-        fig.update_xaxes(tickformat=".0%", range=[0, 1.12], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1])  # room for 100%
-    return _style(fig, max(260, 24 * ordered[category].nunique() + 80))
+    xaxis = {"tickformat": ".0%", "range": [0, 1.12], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1]} if percent else {}
+    return _bars(ordered, value, category, labels, color=color, horizontal=True, text=".0%" if percent else "",
+                 xaxis=xaxis,  # room for 100%
+                 yaxis={"type": "category", "categoryorder": "array", "categoryarray": ordered[category].tolist()},
+                 traces={"textangle": 0, "textposition": "outside", "cliponaxis": False},
+                 height=max(260, 24 * ordered[category].nunique() + 80))
 
 
 def stacked_bars(df: pd.DataFrame, category: str, value: str, stack: str,
                  labels: Mapping[str, str]) -> go.Figure:
     """Horizontal bars of `value` per `category`, stacked by `stack`; biggest categories on top."""
     order = df.groupby(category)[value].sum().sort_values().index.tolist()
-    fig = px.bar(df, x=value, y=category, color=stack, orientation="h", labels=dict(labels))
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order)
-    return _style(fig, max(260, 24 * len(order) + 80))
+    return _bars(df, value, category, labels, color=stack, horizontal=True,
+                 yaxis={"type": "category", "categoryorder": "array", "categoryarray": order},
+                 height=max(260, 24 * len(order) + 80))
 
 
 def lines(df: pd.DataFrame, x: str, y: str, color: str, labels: Mapping[str, str],
@@ -77,8 +133,5 @@ def heatmap(df: pd.DataFrame, x: str, y: str, z: str, labels: Mapping[str, str],
 def grouped_bars(df: pd.DataFrame, x: str, y: str, color: str, labels: Mapping[str, str],
                  percent: bool = False) -> go.Figure:
     """Bars of `y` per `x`, one bar per `color` value side by side (e.g. theme share per district)."""
-    fig = px.bar(df, x=x, y=y, color=color, barmode="group", labels=dict(labels))
-    fig.update_xaxes(type="category")
-    if percent:
-        fig.update_yaxes(tickformat=".0%")
-    return _style(fig, 360)
+    return _bars(df, x, y, labels, color=color, barmode="group", xaxis={"type": "category"},
+                 yaxis={"tickformat": ".0%"} if percent else None, height=360)
