@@ -26,7 +26,7 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from civic import store  # noqa: E402
 from civic.corpus import corpus_step  # noqa: E402
-from civic.incremental import is_parsed, parser_version  # noqa: E402
+from civic.incremental import is_parsed, parser_version, stamp_rollups  # noqa: E402
 from civic.ingest import file_sha256, list_sources  # noqa: E402
 from civic.rollups import build_rollups  # noqa: E402
 from civic.schema import TABLES  # noqa: E402
@@ -87,6 +87,7 @@ def seed(built: Path, raw: Path, copies: int, out_raw: Path, out: Path) -> None:
     corpus_step(gen, None, set())  # as a build would: final place tables and the corpus step's record
     store.finish(gen)
     build_rollups(gen)
+    stamp_rollups(gen)
     version = parser_version()
     pq.write_table(pa.Table.from_pylist([
         {"source": name, "bucket": store.bucket_of(name), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,

@@ -238,10 +238,12 @@ def _newest_raw_mtime(raw: Path) -> float:
 
 
 def needs_build() -> bool:
-    """True when nothing is built or a raw file is newer than the committed build."""
-    out = config.processed_dir()
-    generation = store.current(out)
-    if generation is None:
+    """True when nothing is built, a raw file is newer than the committed build, or the build
+    was made by other parsing or rollup code (after an upgrade of civic)."""
+    from civic.incremental import is_current
+
+    generation = store.current(config.processed_dir())
+    if generation is None or not is_current(generation):
         return True
     return _newest_raw_mtime(config.raw_dir()) > generation.stat().st_mtime
 

@@ -89,6 +89,35 @@ def parser_version() -> str:
     return digest.hexdigest()[:16]
 
 
+ROLLUP_VERSION_FILE = "rollups.version"  # in a generation: the rollup_version() its rollups were made with
+
+
+def rollup_version() -> str:
+    """Hash of civic/rollups.py: rollups made by other code are recomputed by the next build,
+    even when no source file changed (their layout is what the queries read)."""
+    return hashlib.sha256((Path(__file__).resolve().parent / "rollups.py").read_bytes()).hexdigest()[:16]
+
+
+def rollups_current(generation: Path) -> bool:
+    """True when `generation`'s rollups were made by this code's `rollup_version`."""
+    path = generation / ROLLUP_VERSION_FILE
+    return path.exists() and path.read_text(encoding="utf-8").strip() == rollup_version()
+
+
+def stamp_rollups(generation: Path) -> None:
+    """Record that `generation`'s rollups were just made by this code."""
+    (generation / ROLLUP_VERSION_FILE).write_text(rollup_version(), encoding="utf-8")
+
+
+def is_current(generation: Path | None) -> bool:
+    """True when `generation` was built by this code: same parser version and rollup version."""
+    if generation is None or not rollups_current(generation):
+        return False
+    path = generation / store.SOURCES
+    return path.exists() and not pc.any(pc.not_equal(pq.read_table(path, columns=["parser"])["parser"],
+                                                     parser_version())).as_py()
+
+
 def _civic_imports(code: str) -> list[str]:
     """Names of the civic modules a module's code imports (`from civic.x import`, `from civic import x`)."""
     import ast

@@ -160,7 +160,8 @@ def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | N
 
     Unchanged files (same content hash) are not parsed again: their rows are reused from the
     previous build, bucket by bucket; removed files drop out. The result is identical to a
-    full build. The new tables replace the old ones atomically (see civic.store). Callers hold
+    full build. Rollups made by other rollup code are recomputed even when no file changed.
+    The new tables replace the old ones atomically (see civic.store). Callers hold
     `civic.lock.build_lock(out)` around it (the CLI and the app do), so builds never overlap.
 
     Args:
@@ -182,7 +183,8 @@ def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | N
     known = incremental.known_sources(current, version) if current and not full else {}
     previous = current if known else None  # the generation whose rows are reused
     work = incremental.plan(raw, known)
-    if known and not work.affected and not work.touched:
+    rollups_current = current is not None and incremental.rollups_current(current)
+    if known and not work.affected and not work.touched and rollups_current:
         return store.read_table("build_report", out)
     gen = store.new_generation(out)
     try:
@@ -193,7 +195,8 @@ def build(raw: Path, out: Path, *, progress: Callable[[int, int, str], None] | N
                                            engine=engine, scheduler=scheduler, workers=workers or config.workers())
         corpus.corpus_step(gen, previous, work.affected)
         store.finish(gen)
-        build_rollups(gen, previous)
+        build_rollups(gen, previous if rollups_current else None)
+        incremental.stamp_rollups(gen)
         incremental.write_sources(gen, work.files, hashes, version)
         store.commit(out, gen)
     except BaseException:

@@ -157,3 +157,25 @@ def test_a_rebuild_links_what_did_not_change(raw, tmp_path):
     for part in (after / "terms.parquet").glob("part-*.parquet"):
         same = part.stat().st_ino == (before / "terms.parquet" / part.name).stat().st_ino
         assert same == (part.name != f"{store.part_name(bucket)}.parquet"), part.name
+
+
+def test_rollups_made_by_other_code_are_recomputed_without_parsing(raw, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _build(raw, out)
+    first = store.current(out)
+    assert incremental.is_current(first)
+    assert _build(raw, out) == [] and store.current(out) == first  # nothing changed: no new generation
+    monkeypatch.setattr(incremental, "rollup_version", lambda: "newer-rollups")
+    assert not incremental.is_current(first)
+    assert _build(raw, out) == []  # no file parsed again ...
+    assert store.current(out) != first and incremental.is_current(store.current(out))  # ... rollups redone
+    _build(raw, tmp_path / "full", full=True)
+    assert_same_build(out, tmp_path / "full")
+
+
+def test_a_build_by_another_parser_is_not_current(raw, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _build(raw, out)
+    monkeypatch.setattr(incremental, "parser_version", lambda: "other-parser")
+    assert not incremental.is_current(store.current(out))
+    assert not incremental.is_current(None)
