@@ -5,7 +5,8 @@ Each rollup is read through `civic.store.connect(out)` as the view `rollup_<name
 
 - `street_month` / `street_day`: article counts and parse-quality counts;
 - `street_month_metric` / `street_day_metric`: quantity totals per thing counted (what, unit);
-- `street_month_terms` / `street_day_terms`: the most frequent terms.
+- `street_month_terms` / `street_day_terms`: the most frequent terms (at the day level: every term,
+  cut only at the month level, which spares ranking the largest rollup on every build).
 
 Every row is keyed by the place (province, city, district and street together: county and street
 names repeat across cities, 城关区, 南关街道), the month (YYYY-MM, or "" when unknown) and the
@@ -13,12 +14,18 @@ article's theme set `themes` (its theme ids sorted, [] for none), so that place,
 filters select whole rows. The `_day` level adds the article's `date` as printed (YYYY-MM-DD,
 --MM-DD, or ""): queries read it only for the months a date range cuts. Exact drill-downs go
 to the full tables.
+
+Both levels are derived from one state per family: the day-level rows with only additive measures
+(`out/rollups/state/<day rollup>/part-GG.parquet`; for terms the day rollup itself). A rebuild adds the changed
+buckets' new rows and subtracts their rows of the previous generation (an article lives in exactly
+one bucket), so it reads the changed table parts, the state of the groups they touch and nothing else.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 TOP_TERMS = 100
@@ -56,7 +63,7 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
          "rank": "1 for the most frequent term of its street, {level} and theme set."},
     ),
 }
-_LEVELS = ("day", "month")  # in this order: a month part is summed from its day part
+_LEVELS = ("day", "month")
 
 ROLLUPS: dict[str, tuple[str, dict[str, str]]] = {
     f"street_{level}{family}": (doc.format(level=level),
@@ -64,16 +71,14 @@ ROLLUPS: dict[str, tuple[str, dict[str, str]]] = {
                                  **{c: d.format(level=level) for c, d in columns.items()}})
     for family, (doc, columns) in _FAMILIES.items() for level in _LEVELS
 }
+ROLLUPS["street_day_terms"] = ("Every term per street, day and theme set (no cut: the day level is the terms' state).",
+                               {c: d for c, d in ROLLUPS["street_day_terms"][1].items() if c != "rank"})
 
-_MERGE = {"articles": "sum({0})::BIGINT", "captions": "sum({0})::BIGINT", "dated": "sum({0})::BIGINT",
-          "with_metrics": "sum({0})::BIGINT", "with_people": "sum({0})::BIGINT", "counted": "sum({0})::BIGINT",
-          "mentions": "sum({0})::BIGINT", "count": "sum({0})::BIGINT", "total": "sum({0})::DOUBLE",
-          "approx": "bool_or({0})", "date_min": "min({0})", "date_max": "max({0})"}
-"""How each measure of two parts of a rollup combine (an article lives in exactly one bucket)."""
 _TABLES = ("articles", "themes", "metrics", "terms", "people")
 _UNITS = ", ".join(f"'{u}'" for u in PEOPLE_UNITS + ITEM_UNITS)
+_DAY_KEYS = ("province", "city", "district", "street", "month", "themes", "date")
 
-# Per bucket of source files, every article with its theme set and flags.
+# Every article of some table parts (views `articles`, `themes`, ...) with its theme set and flags.
 _ARTICLES = f"""
     WITH ts AS (SELECT article_id, list_sort(list(DISTINCT theme)) AS themes FROM themes GROUP BY 1),
          mf AS (SELECT article_id, bool_or(unit IN ({_UNITS})) AS counted FROM metrics GROUP BY 1),
@@ -84,66 +89,91 @@ _ARTICLES = f"""
     FROM articles a LEFT JOIN ts USING (article_id) LEFT JOIN mf USING (article_id)
     LEFT JOIN pf USING (article_id)"""
 
-
-def _partial_sql(name: str) -> str:
-    """Rows of day-level rollup `name` over one bucket's tables (views `metrics`, `terms`, temp table
-    `art` of `_ARTICLES`): additive measures."""
-    keys = ", ".join(f"a.{k}" for k in ROLLUPS[name][1] if k in _KEYS or k in _DATE)
-    if name.endswith("_metric"):
-        return f"""SELECT {keys}, m.what, m.unit, count(*) AS mentions, sum(m.value) AS total,
-                          bool_or(m.approx) AS approx, count(DISTINCT m.article_id) AS articles
-                   FROM metrics m JOIN art a USING (article_id) GROUP BY ALL"""
-    if name.endswith("_terms"):
-        return f"""SELECT {keys}, t.term, sum(t.count)::BIGINT AS count, count(*) AS articles
-                   FROM terms t JOIN art a USING (article_id) GROUP BY ALL"""
-    return f"""SELECT {keys}, count(*) AS articles, count(*) FILTER (WHERE a.is_caption) AS captions,
-                      count(*) FILTER (WHERE a.date <> '') AS dated,
-                      count(*) FILTER (WHERE a.has_metrics) AS with_metrics,
-                      count(*) FILTER (WHERE a.has_people) AS with_people,
-                      count(*) FILTER (WHERE a.counted) AS counted,
-                      min(a.date) FILTER (WHERE a.date LIKE '____-__-__') AS date_min,
-                      max(a.date) FILTER (WHERE a.date LIKE '____-__-__') AS date_max
-               FROM art a GROUP BY ALL"""
-
-
-def _combine_sql(name: str, rows: str) -> str:
-    """Rows of rollup `name` (with their group `g`) combined from `rows` that have the same columns or
-    more keys (a day part for a month part, the parts of every bucket for the merged rollup)."""
-    columns = [c for c in ROLLUPS[name][1] if c != "rank"]
-    keys = ", ".join(c for c in columns if c not in _MERGE)
-    measures = ", ".join(f"{_MERGE[c].format(c)} AS {c}" for c in columns if c in _MERGE)
-    return f"SELECT g, {keys}, {measures} FROM {rows} GROUP BY ALL"
-
-
-GROUPS = 8  # a merged rollup is stored in this many parts, by a hash of (province, city, district, month)
+GROUPS = 8  # a rollup is stored in this many parts, by a hash of (province, city, district, month)
 # (few parts: a query opens every part, and 64 made page queries 3-5 times slower than 8 at 1M articles)
-_GROUP = f"(md5_number(concat_ws('|', province, city, district, month)) % {GROUPS})::INTEGER"
+_GROUP = f"(md5_number(concat_ws('|', a.province, a.city, a.district, a.month)) % {GROUPS})::INTEGER"
 _ROW_GROUP = 4096  # rows per Parquet row group: parts are sorted by month, so a month filter skips most groups
+_FULL_DATE = "CASE WHEN date LIKE '____-__-__' THEN date END"
+
+_STATE: dict[str, tuple[tuple[str, ...], str, str, tuple[str, ...], str]] = {
+    "": ((), """count(*) AS articles, count(*) FILTER (WHERE a.is_caption) AS captions,
+            count(*) FILTER (WHERE a.date <> '') AS dated, count(*) FILTER (WHERE a.has_metrics) AS with_metrics,
+            count(*) FILTER (WHERE a.has_people) AS with_people, count(*) FILTER (WHERE a.counted) AS counted""",
+         "art a", ("articles", "captions", "dated", "with_metrics", "with_people", "counted"), "articles"),
+    "_metric": (("what", "unit"), """m.what, m.unit, count(*) AS mentions, sum(m.value) AS total,
+                   count(*) FILTER (WHERE m.approx) AS approx_mentions, count(DISTINCT m.article_id) AS articles""",
+                "metrics m JOIN art a USING (article_id)", ("mentions", "total", "approx_mentions", "articles"),
+                "mentions"),
+    "_terms": (("term",), "t.term, sum(t.count)::BIGINT AS count, count(*) AS articles",
+               "terms t JOIN art a USING (article_id)", ("count", "articles"), "articles"),
+}
+"""Per family: its keys after `_DAY_KEYS`, the SELECT of its state's columns after the day keys, over
+some table parts (a temp table `a` of `_ARTICLES`), FROM, the additive measures, and the one that
+counts a state row's source rows (0: nothing left). Each adds up over disjoint sets of articles, so
+the state changes by difference."""
+
+_FINAL = {"articles": "sum(articles)::BIGINT", "captions": "sum(captions)::BIGINT", "dated": "sum(dated)::BIGINT",
+          "with_metrics": "sum(with_metrics)::BIGINT", "with_people": "sum(with_people)::BIGINT",
+          "counted": "sum(counted)::BIGINT", "mentions": "sum(mentions)::BIGINT", "count": "sum(count)::BIGINT",
+          "total": "sum(total)::DOUBLE", "approx": "sum(approx_mentions) > 0",
+          "date_min": f"min({_FULL_DATE})", "date_max": f"max({_FULL_DATE})"}
+"""Each measure of a rollup from its family's state rows (a day row's full date is its only date)."""
 
 
-def _merge_sql(name: str, parts: str, groups: list[int]) -> str:
-    """Rollup rows of some groups (`g`) from the per-bucket parts: measures combined; terms ranked and cut."""
-    keys = [c for c in ROLLUPS[name][1] if c not in _MERGE and c != "rank"]
-    merged = _combine_sql(name, f"read_parquet({parts}) WHERE g IN ({', '.join(map(str, groups))})")
+def _state_sql(family: str, articles: str) -> str:
+    """State rows of `family` (with their group `g`) over the table parts in view, `articles` their `_ARTICLES`."""
+    _, select, source, _, _ = _STATE[family]
+    keys = ", ".join(f"a.{k}" for k in _DAY_KEYS)
+    return f"SELECT {_GROUP} AS g, {keys}, {select} FROM {source.replace('art a', f'{articles} a')} GROUP BY ALL"
+
+
+def _state_rollup(family: str) -> str | None:
+    """The rollup that is the state of `family` itself, if any."""
+    return "street_day_terms" if family == "_terms" else None
+
+
+def _state_folder(root: Path, family: str) -> Path:
+    """Folder of the state parts of `family` under a generation's `rollups` folder."""
+    name = _state_rollup(family)
+    return root / f"{name}.parquet" if name else root / "state" / f"street_day{family}"
+
+
+def _final_sql(name: str, state: str) -> str:
+    """Rows of rollup `name` from the state rows `state` of its family: summed to its level; terms ranked and cut."""
+    columns = [c for c in ROLLUPS[name][1] if c != "rank"]
+    keys = [c for c in columns if c not in _FINAL]
+    measures = ", ".join(f"{_FINAL[c]} AS {c}" for c in columns if c in _FINAL)
+    rows = f"SELECT {', '.join(keys)}, {measures} FROM {state} GROUP BY ALL"
     if name.endswith("_terms"):
         cell = ", ".join(k for k in keys if k != "term")
-        merged = f"""SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {cell} ORDER BY count DESC, term) AS rank
-                                    FROM ({merged})) WHERE rank <= {TOP_TERMS}"""
-    return f"SELECT g, {', '.join(ROLLUPS[name][1])} FROM ({merged}) ORDER BY g, month, {', '.join(keys)}"
+        rows = f"""SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {cell} ORDER BY count DESC, term) AS rank
+                                  FROM ({rows})) WHERE rank <= {TOP_TERMS}"""
+    order = ", ".join(k for k in keys if k != "month")
+    return f"SELECT {', '.join(ROLLUPS[name][1])} FROM ({rows}) ORDER BY month, {order}"
+
+
+def _update_sql(family: str, old: str, delta: str) -> str:
+    """State rows of `family` from its `old` rows plus the signed `delta` rows; rows with nothing left drop."""
+    extra, _, _, measures, rows = _STATE[family]
+    keys = ", ".join(("g",) + _DAY_KEYS + extra)
+    sums = ", ".join(f"sum({m})::{'DOUBLE' if m == 'total' else 'BIGINT'} AS {m}" for m in measures)
+    return (f"SELECT {keys}, {sums} FROM (SELECT * FROM {old} UNION ALL BY NAME SELECT * FROM {delta}) "
+            f"GROUP BY ALL HAVING sum({rows}) <> 0")
+
+
+def _negated_sql(family: str, rows: str) -> str:
+    """The state `rows` of `family` with every measure negated (rows to subtract)."""
+    extra, _, _, measures, _ = _STATE[family]
+    negated = ", ".join(f"-{m} AS {m}" for m in measures)
+    return f"SELECT {', '.join(('g',) + _DAY_KEYS + extra)}, {negated} FROM ({rows})"
 
 
 def fingerprint() -> str:
-    """Hash of everything that shapes the rollups' rows; parts of a build with another one are never reused."""
-    text = "\n".join([str(GROUPS), str(TOP_TERMS), _ARTICLES] + [
-        (_partial_sql(name) if name.startswith("street_day") else "") + _merge_sql(name, "", []) for name in ROLLUPS])
+    """Hash of everything that shapes the rollups' state and rows; a state made by other code is never reused."""
+    text = "\n".join([str(GROUPS), str(TOP_TERMS), _ARTICLES]
+                     + [_state_sql(f, "") + _update_sql(f, "", "") for f in _STATE]
+                     + [_final_sql(name, "") for name in ROLLUPS])
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def _unchanged(file: Path, previous: Path) -> bool:
-    """True when a part is the previous generation's very file (a hard link), or absent from both."""
-    if not file.exists() or not previous.exists():
-        return not file.exists() and not previous.exists()
-    return file.stat().st_ino == previous.stat().st_ino
 
 
 def _quoted(path: Path) -> str:
@@ -151,96 +181,120 @@ def _quoted(path: Path) -> str:
 
 
 def _same_rollups(previous: Path | None) -> bool:
-    """True when `previous` holds rollup parts made by this very code (see `fingerprint`)."""
-    stamp = previous / "rollups" / "parts" / "FINGERPRINT" if previous else None
+    """True when `previous` holds a rollup state made by this very code (see `fingerprint`)."""
+    stamp = previous / "rollups" / "state" / "FINGERPRINT" if previous else None
     return stamp is not None and stamp.exists() and stamp.read_text(encoding="utf-8") == fingerprint()
+
+
+def _changed_buckets(gen: Path, previous: Path) -> list[str]:
+    """Part names whose table parts in `gen` are not the very files of `previous` (hard links)."""
+    names = {p.name for g in (gen, previous) for t in _TABLES for p in (g / f"{t}.parquet").glob("part-*.parquet")}
+    changed = []
+    for name in sorted(names):
+        for t in _TABLES:
+            new, old = gen / f"{t}.parquet" / name, previous / f"{t}.parquet" / name
+            if new.exists() != old.exists() or (new.exists() and new.stat().st_ino != old.stat().st_ino):
+                changed.append(name)
+                break
+    return changed
+
+
+def _articles(con, gen: Path, buckets: list[str] | None, into: str) -> None:
+    """Point the views `articles`, `themes`, ... at the table parts `buckets` of `gen` (all when None),
+    and make the temp table `into` of `_ARTICLES` over them."""
+    for t in _TABLES:
+        folder = gen / f"{t}.parquet"
+        files = sorted(folder.glob("part-*.parquet")) if buckets is None else [
+            folder / b for b in buckets if (folder / b).exists()]
+        source = f"read_parquet([{', '.join(map(_quoted, files))}])" if files else f"empty_{t}"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {t} AS SELECT * FROM {source}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS {_ARTICLES}")
 
 
 def build_rollups(gen: Path, previous: Path | None = None) -> None:
     """Compute every rollup of generation `gen` into `gen/rollups/<name>.parquet/part-GG.parquet`.
 
-    Two levels, so that a rebuild after a small change reads little:
-    1. per bucket of source files (gen/rollups/parts/<name>/part-XX.parquet), additive measures
-       per group; a bucket whose table parts are the very files of the `previous` generation
-       (hard links) keeps its previous rollup parts;
-    2. merged per group hash `g` (GROUPS parts): only the groups found in the recomputed buckets'
-       old and new parts are merged again, the others keep their previous parts.
-    Nothing of `previous` is reused when its rollups were made by other code (`fingerprint`).
-    The result does not depend on what was reused (tests/test_incremental.py).
+    From the state (see the module doc): computed over all table parts when `previous` is None or
+    its state was made by other code (`fingerprint`); otherwise the previous state plus the changed
+    buckets' new rows minus their previous rows, for the groups these touch. Rollup parts of
+    untouched groups are the previous generation's files (hard links). The result does not depend
+    on what was reused (tests/test_incremental.py, tests/test_rollups.py).
 
     Args:
         gen: a build generation (holds `<table>.parquet/part-XX.parquet`).
         previous: the generation `gen` was derived from, or None.
     """
     import duckdb
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     from civic import store
 
     if not _same_rollups(previous):
         previous = None
-    con = duckdb.connect()
+    root = gen / "rollups"
+    spill = root / "spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"preserve_insertion_order": False, "temp_directory": str(spill),
+                                 "memory_limit": "1GB"})
     try:
         for name in _TABLES:
             con.register(f"empty_{name}", store.schema(name).empty_table())
-        # a corpus without articles still gets (empty) rollups, from one part over empty tables
-        buckets = sorted(p.name for p in (gen / "articles.parquet").glob("part-*.parquet")) or ["part-empty.parquet"]
-        stale_groups: dict[str, set[int]] = {name: set() for name in ROLLUPS}
-        for part in buckets:
-            files = {t: gen / f"{t}.parquet" / part for t in _TABLES}
-            reuse = previous is not None and all(_unchanged(f, previous / f"{t}.parquet" / part)
-                                                 for t, f in files.items())
-            for t, f in files.items():
-                source = f"read_parquet({_quoted(f)})" if f.exists() else f"empty_{t}"
-                con.execute(f"CREATE OR REPLACE TEMP VIEW {t} AS SELECT * FROM {source}")
-            articles_ready = False
-            for name in ROLLUPS:
-                target = gen / "rollups" / "parts" / name / part
-                target.parent.mkdir(parents=True, exist_ok=True)
-                old = previous / "rollups" / "parts" / name / part if previous else None
-                if reuse and old is not None and old.exists():
-                    os.link(old, target)
-                    continue
-                if name.startswith("street_day"):
-                    if not articles_ready:  # the bucket's articles with their theme sets, once for every rollup
-                        con.execute(f"CREATE OR REPLACE TEMP TABLE art AS {_ARTICLES}")
-                        articles_ready = True
-                    rows = f"SELECT {_GROUP} AS g, * FROM ({_partial_sql(name)})"
-                else:
-                    day = gen / "rollups" / "parts" / name.replace("street_month", "street_day", 1) / part
-                    rows = _combine_sql(name, f"read_parquet({_quoted(day)})")
-                con.execute(f"COPY ({rows} ORDER BY g) TO {_quoted(target)} (FORMAT parquet, ROW_GROUP_SIZE 16384)")
-                for changed in (target, old) if previous else ():
-                    if changed is not None and changed.exists():
-                        stale_groups[name].update(pc.unique(pq.read_table(changed, columns=["g"])["g"]).to_pylist())
-        for name in ROLLUPS:
-            _merge(con, gen, previous, name, stale_groups[name])
-        (gen / "rollups" / "parts" / "FINGERPRINT").write_text(fingerprint(), encoding="utf-8")
+        changed = _changed_buckets(gen, previous) if previous is not None else None
+        for side, source in (("new", gen), ("old", previous)):  # the change: new rows minus old rows
+            if source is not None:
+                _articles(con, source, changed, "art")
+                for family in _STATE:
+                    rows = _state_sql(family, "art")
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE state{family}_{side} AS "
+                                f"{rows if side == 'new' else _negated_sql(family, rows)}")
+        for family in _STATE:
+            rows = f"SELECT * FROM state{family}_new"
+            if previous is not None:
+                rows += f" UNION ALL SELECT * FROM state{family}_old"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE state AS {rows}")
+            touched = {g for (g,) in con.execute("SELECT DISTINCT g FROM state").fetchall()}
+            _write_family(con, root, previous, family, set(range(GROUPS)) if previous is None else touched)
+            con.execute(f"DROP TABLE state{family}_new; DROP TABLE IF EXISTS state{family}_old")
+        (root / "state" / "FINGERPRINT").write_text(fingerprint(), encoding="utf-8")
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
-def _merge(con, gen: Path, previous: Path | None, name: str, stale: set[int]) -> None:
-    """Write the merged parts of rollup `name`: recomputed for the `stale` groups, linked otherwise."""
-    import pyarrow.parquet as pq
-
-    folder = gen / "rollups" / f"{name}.parquet"
-    folder.mkdir(parents=True, exist_ok=True)
-    old = previous / "rollups" / f"{name}.parquet" if previous else None
-    fresh = set(range(GROUPS)) if old is None or not old.is_dir() else stale
-    for group in sorted(set(range(GROUPS)) - fresh):
-        if (old / f"part-{group:02x}.parquet").exists():
-            os.link(old / f"part-{group:02x}.parquet", folder / f"part-{group:02x}.parquet")
-    parts = _quoted(gen / "rollups" / "parts" / name / "*.parquet")
-    table = con.sql(_merge_sql(name, parts, sorted(fresh) or [-1])).to_arrow_table()
-    groups = table["g"].to_pylist()
-    table = table.drop_columns(["g"])
-    start = 0
-    for index in range(1, len(groups) + 1):
-        if index == len(groups) or groups[index] != groups[start]:
-            pq.write_table(table.slice(start, index - start), folder / f"part-{groups[start]:02x}.parquet",
-                           compression="zstd", row_group_size=_ROW_GROUP)
-            start = index
-    if not any(folder.iterdir()):
-        pq.write_table(table, folder / "part-empty.parquet", compression="zstd")
+def _write_family(con, root: Path, previous: Path | None, family: str, touched: set[int]) -> None:
+    """Write the state parts and rollup parts of `family` for the `touched` groups (temp table `state`:
+    their whole state when `previous` is None, else the signed change), and link the others from `previous`."""
+    names = [n for n in (f"street_day{family}", f"street_month{family}") if n != _state_rollup(family)]
+    folders = {n: root / f"{n}.parquet" for n in names} | {"state": _state_folder(root, family)}
+    old = {k: previous / "rollups" / f.relative_to(root) for k, f in folders.items()} if previous else {}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    for group in range(GROUPS):
+        part = f"part-{group:02x}.parquet"
+        if group not in touched:
+            for key, folder in folders.items():
+                if (old[key] / part).exists():
+                    os.link(old[key] / part, folder / part)
+            continue
+        rows = f"(SELECT * FROM state WHERE g = {group})"
+        if previous is not None:
+            before = old["state"] / part
+            old_rows = f"(SELECT {group} AS g, * FROM read_parquet({_quoted(before)}))" if before.exists() else \
+                f"({rows} LIMIT 0)"
+            rows = f"({_update_sql(family, old_rows, rows)})"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE state_part AS {rows}")
+        if not con.execute("SELECT count(*) FROM state_part").fetchone()[0]:
+            continue
+        order = ", ".join(("month",) + tuple(k for k in _DAY_KEYS if k != "month") + _STATE[family][0])
+        target = _quoted(folders["state"] / part)
+        con.execute(f"COPY (SELECT * EXCLUDE (g) FROM state_part ORDER BY {order}) TO {target} "
+                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})")
+        for name in names:
+            con.execute(f"COPY ({_final_sql(name, 'state_part')}) TO {_quoted(folders[name] / part)} "
+                        f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})")
+    for name in names:
+        if not any(folders[name].iterdir()):
+            empty = folders[name] / "part-empty.parquet"
+            con.execute(f"COPY ({_final_sql(name, 'state')} LIMIT 0) TO {_quoted(empty)} (FORMAT parquet)")
+    if _state_rollup(family) and not any(folders["state"].iterdir()):
+        empty = folders["state"] / "part-empty.parquet"
+        con.execute(f"COPY (SELECT * EXCLUDE (g) FROM state LIMIT 0) TO {_quoted(empty)} (FORMAT parquet)")

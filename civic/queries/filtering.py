@@ -114,7 +114,8 @@ def rollup_rows(con, f: Filters, family: str = "", *, by_day: bool = False) -> t
                                        [f"rollup_{month}", f"rollup_{day}"]).fetchall()}
     if len(built) < 2:
         return None
-    columns = ", ".join(f"r.{c}" for c in ROLLUPS[day if by_day else month][1])
+    # the month level's columns that the day level also has (not the month's top-term `rank`)
+    columns = ", ".join(f"r.{c}" for c in ROLLUPS[day][1] if by_day or c in ROLLUPS[month][1])
     clauses, params = place_clauses(f, "r")
     if f.themes:
         clauses.append("list_has_any(r.themes, ?::VARCHAR[])")

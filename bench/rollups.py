@@ -1,0 +1,64 @@
+"""Time and peak memory of `civic.rollups.build_rollups` on a built corpus: fresh, and after one bucket changes.
+
+The tables of the corpus' current generation are hard-linked into a scratch generation (the
+corpus itself is not touched); the rollups are computed there from nothing, then once more in a
+second scratch generation where one bucket's table parts are new files (copies), as after a
+one-page change.
+
+    .venv/bin/python bench/rollups.py --out /tmp/civic-bench/out-1k --scratch /tmp/civic-bench/E-rollups
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from civic import store  # noqa: E402
+from civic.rollups import build_rollups  # noqa: E402
+
+
+def linked_tables(source: Path, gen: Path, copied: str | None = None) -> None:
+    """Hard-link every table part of generation `source` into `gen`; parts named `copied` are copied."""
+    shutil.rmtree(gen, ignore_errors=True)
+    for table in (p for p in source.glob("*.parquet") if p.is_dir()):
+        (gen / table.name).mkdir(parents=True)
+        for part in table.iterdir():
+            (shutil.copyfile if part.name == copied else os.link)(part, gen / table.name / part.name)
+
+
+def timed(gen: Path, previous: Path | None) -> float:
+    """Seconds of one `build_rollups(gen, previous)`."""
+    started = time.perf_counter()
+    build_rollups(gen, previous)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, required=True, help="a built corpus")
+    p.add_argument("--scratch", type=Path, required=True, help="folder for the scratch generations (replaced)")
+    p.add_argument("--only-change", action="store_true", help="time the one-bucket change only "
+                   "(the fresh rollups of the first scratch generation are kept from an earlier run)")
+    args = p.parse_args(argv)
+    source = store.current(args.out)
+    fresh, changed = args.scratch / "fresh", args.scratch / "changed"
+    if not args.only_change:
+        linked_tables(source, fresh)
+        print(f"fresh: {timed(fresh, None):.2f} s")
+    bucket = sorted(p.name for p in (source / "articles.parquet").glob("part-*.parquet"))[0]
+    linked_tables(source, changed, copied=bucket)
+    print(f"one bucket ({bucket}) changed: {timed(changed, fresh):.2f} s")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
