@@ -324,6 +324,10 @@ def table(df: pd.DataFrame, key: str, **extra: Any) -> None:
 EXCEL_MAX_ROWS = 1_048_575
 """Data rows an .xlsx sheet holds (1,048,576 rows less the header)."""
 
+EXPORT_CACHE_ROWS = 50
+"""Frames up to this many rows are turned into bytes on every run: st.cache_data's key and store cost
+~1.3 ms a frame, about what CSV and .xlsx bytes of 50 rows cost (a 200-row article list: ~10 ms)."""
+
 
 def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: str, *,
               filtered: bool = True, rows: int | None = None) -> None:
@@ -336,10 +340,10 @@ def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: s
         filtered: False for data the filters do not apply to (their values stay out of the name).
         rows: the row count when `data` is a function; over `EXCEL_MAX_ROWS` the .xlsx button is off.
 
-    The bytes of a frame are made with the page (cached per frame): Streamlit serves a file made
-    on click from a store that other sessions' reruns clean up, so under concurrent users such
-    downloads failed with 404 (bench/load_test.py: 9 of 64). Whole tables, too big to make on
-    every rerun, are still made on click.
+    The bytes of a frame are made with the page (cached when it has over `EXPORT_CACHE_ROWS` rows):
+    Streamlit serves a file made on click from a store that other sessions' reruns clean up, so
+    under concurrent users such downloads failed with 404 (bench/load_test.py: 9 of 64). Whole
+    tables, too big to make on every rerun, are still made on click.
     """
     parts = filters().name_parts() if filtered else {}
     sheet = what[:31]
@@ -348,7 +352,7 @@ def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: s
         xlsx_bytes = lambda: exports.to_xlsx_bytes(data(), sheet)  # noqa: E731
         too_big = (rows or 0) > EXCEL_MAX_ROWS
     else:
-        csv_bytes, xlsx_bytes = export_bytes(data, "csv", sheet), export_bytes(data, "xlsx", sheet)
+        csv_bytes, xlsx_bytes = (export_bytes if len(data) > EXPORT_CACHE_ROWS else _export_bytes)(data, sheet)
         too_big = False
     row = st.container(horizontal=True)
     row.download_button(t("download.csv"), data=csv_bytes,
@@ -361,10 +365,14 @@ def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: s
                         icon=":material/table:")
 
 
+def _export_bytes(frame: pd.DataFrame, sheet: str) -> tuple[bytes, bytes]:
+    return exports.to_csv_bytes(frame), exports.to_xlsx_bytes(frame, sheet)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
-def export_bytes(frame: pd.DataFrame, kind: str, sheet: str) -> bytes:
-    """A small frame as CSV or .xlsx bytes, cached by its content."""
-    return exports.to_csv_bytes(frame) if kind == "csv" else exports.to_xlsx_bytes(frame, sheet)
+def export_bytes(frame: pd.DataFrame, sheet: str) -> tuple[bytes, bytes]:
+    """A frame as CSV and .xlsx bytes (one cache key for both), cached by its content."""
+    return _export_bytes(frame, sheet)
 
 
 def approx_number(value: float, approx: bool) -> str:
