@@ -29,10 +29,20 @@ def _template() -> go.layout.Template:
     return pio.templates[pio.templates.default or "plotly"]
 
 
-def _bar_colours(template: go.layout.Template) -> list[str]:
-    """The bar colours plotly express would take from `template` (bar traces, then colorway, then D3)."""
-    colours = [bar.marker.color for bar in template.data.bar or () if bar.marker.color]
+def _colours(template: go.layout.Template, trace_type: str) -> list[str]:
+    """The colours plotly express would take from `template` for its traces of `trace_type` (the
+    template's traces of that type, then its colorway, then D3)."""
+    colours = [trace.marker.color for trace in getattr(template.data, trace_type) or () if trace.marker.color]
     return colours or list(template.layout.colorway or px.colors.qualitative.D3)
+
+
+def _groups(df: pd.DataFrame, color: str | None) -> list[tuple[int, str, pd.DataFrame]]:
+    """(colour index, name, rows) per value of `color` in order of appearance, as plotly express
+    groups them: a missing value keeps its colour index but gets no trace."""
+    if color is None:
+        return [(0, "", df)]
+    return [(index, str(group), part) for index, (group, part) in
+            enumerate(df.groupby(color, sort=False, dropna=False)) if not pd.isna(group)]
 
 
 def _column(values: pd.Series) -> object:
@@ -55,15 +65,11 @@ def _bars(df: pd.DataFrame, x: str, y: str, labels: Mapping[str, str], *, color:
     """
     name = dict(labels).get
     template = _template()
-    colours = _bar_colours(template)
+    colours = _colours(template, "bar")
     value = "x" if horizontal else "y"
     hover = f"{name(x, x)}=%{{x}}<br>{name(y, y)}=%{{y}}<extra></extra>"
-    groups = [("", df)] if color is None else list(df.groupby(color, sort=False, dropna=False))
     data = []
-    for index, (group, part) in enumerate(groups):
-        if pd.isna(group):
-            continue  # plotly express keeps a colour for missing values but draws no trace
-        key = str(group)
+    for index, key, part in _groups(df, color):
         trace = {"type": "bar", "name": key, "legendgroup": key, "showlegend": color is not None,
                  "hovertemplate": f"{name(color, color)}={key}<br>{hover}" if color else hover,
                  "marker": {"color": colours[index % len(colours)], "pattern": {"shape": ""}},
@@ -111,12 +117,26 @@ def stacked_bars(df: pd.DataFrame, category: str, value: str, stack: str,
 
 def lines(df: pd.DataFrame, x: str, y: str, color: str, labels: Mapping[str, str],
           percent: bool = False) -> go.Figure:
-    """One line per `color` value of `y` over periods `x`."""
-    fig = px.line(df, x=x, y=y, color=color, markers=True, labels=dict(labels))
-    fig.update_xaxes(type="category", categoryorder="category ascending")
-    if percent:
-        fig.update_yaxes(tickformat=".0%")
-    return _style(fig, 380)
+    """One line per `color` value of `y` over periods `x`.
+
+    Built as one unvalidated figure, the one `px.line(..., markers=True)` makes (see `_bars`).
+    """
+    name = dict(labels).get
+    template = _template()
+    colours = _colours(template, "scatter")
+    hover = f"{name(x, x)}=%{{x}}<br>{name(y, y)}=%{{y}}<extra></extra>"
+    data = [{"type": "scatter", "mode": "lines+markers", "name": key, "legendgroup": key, "showlegend": True,
+             "hovertemplate": f"{name(color, color)}={key}<br>{hover}", "orientation": "v",
+             "line": {"color": colours[index % len(colours)], "dash": "solid"}, "marker": {"symbol": "circle"},
+             "x": _column(part[x]), "y": _column(part[y]), "xaxis": "x", "yaxis": "y"}
+            for index, key, part in _groups(df, color)]
+    layout = {"template": template, "legend": {"title": {"text": ""}, "tracegroupgap": 0}, "height": 380,
+              "font": {"family": FONT_FAMILY}, "margin": {"t": 30, "l": 10, "r": 10, "b": 10},
+              "xaxis": {"anchor": "y", "domain": [0.0, 1.0], "title": {"text": name(x, x)}, "type": "category",
+                        "categoryorder": "category ascending"},
+              "yaxis": {"anchor": "x", "domain": [0.0, 1.0], "title": {"text": name(y, y)},
+                        **({"tickformat": ".0%"} if percent else {})}}
+    return go.Figure(data=data, layout=layout, _validate=False)
 
 
 def heatmap(df: pd.DataFrame, x: str, y: str, z: str, labels: Mapping[str, str],

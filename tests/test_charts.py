@@ -67,7 +67,7 @@ def test_grouped_bars_side_by_side():
     assert fig.layout.barmode == "group" and fig.layout.yaxis.tickformat == ".0%"
 
 
-# --- bars are built without plotly express, as plotly express builds them -------------------
+# --- bars and lines are built without plotly express, as plotly express builds them -------
 # The references are the plotly express calls the bar builders replaced (plus `_style`); the figures
 # must be the same JSON the browser gets, under plotly's own template and under Streamlit's.
 
@@ -109,6 +109,14 @@ def _px_grouped_bars(df, x, y, color, labels, percent=False):
     return _px_style(fig, 360)
 
 
+def _px_lines(df, x, y, color, labels, percent=False):
+    fig = px.line(df, x=x, y=y, color=color, markers=True, labels=dict(labels))
+    fig.update_xaxes(type="category", categoryorder="category ascending")
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    return _px_style(fig, 380)
+
+
 STREETS = pd.DataFrame({"street": ["人和路街道", "杜岭街道", "向阳街道", "城东路街道", "福华街街道"],
                         "articles": [2, 9, 4, 4, 70_000],
                         "district": ["金水区", "金水区", "龙山区", None, "金水区"],  # a street of no known district
@@ -128,12 +136,15 @@ SAME_AS_PLOTLY_EXPRESS = [
                                     "group": ["金水区", "龙山区", "金水区"]}), "theme", "share", "group", LABELS),
      {"percent": True}),
     ("grouped_bars", (STACKED, "theme", "articles", "street", LABELS), {}),
+    ("lines", (STACKED.assign(period=["2019", "2020", "2019", "2019"]), "period", "articles", "theme", LABELS), {}),
+    ("lines", (STREETS.assign(period=["2020-01", "2019-12", "2020-01", "2020-02", "2019-12"]), "period", "share",
+               "district", {}), {"percent": True}),
 ]
 
 
 @pytest.mark.parametrize("template", ["plotly", "streamlit"])
 @pytest.mark.parametrize(("builder", "args", "kwargs"), SAME_AS_PLOTLY_EXPRESS)
-def test_bars_are_the_figures_plotly_express_makes(builder, args, kwargs, template, monkeypatch):
+def test_charts_are_the_figures_plotly_express_makes(builder, args, kwargs, template, monkeypatch):
     monkeypatch.setattr(pio.templates, "default", template)
     reference = globals()[f"_px_{builder}"](*args, **kwargs)
     assert json.loads(getattr(charts, builder)(*args, **kwargs).to_json()) == json.loads(reference.to_json())
