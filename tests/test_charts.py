@@ -117,6 +117,15 @@ def _px_lines(df, x, y, color, labels, percent=False):
     return _px_style(fig, 380)
 
 
+def _px_heatmap(df, x, y, z, labels, percent=False):
+    grid = df.pivot_table(index=y, columns=x, values=z, aggfunc="sum", fill_value=0)
+    fig = px.imshow(grid, labels={"x": labels.get(x, x), "y": labels.get(y, y), "color": labels.get(z, z)},
+                    text_auto=".0%" if percent else True, aspect="auto", color_continuous_scale="Blues")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
+    return _px_style(fig, max(300, 30 * len(grid.index) + 120))
+
+
 STREETS = pd.DataFrame({"street": ["人和路街道", "杜岭街道", "向阳街道", "城东路街道", "福华街街道"],
                         "articles": [2, 9, 4, 4, 70_000],
                         "district": ["金水区", "金水区", "龙山区", None, "金水区"],  # a street of no known district
@@ -139,6 +148,9 @@ SAME_AS_PLOTLY_EXPRESS = [
     ("lines", (STACKED.assign(period=["2019", "2020", "2019", "2019"]), "period", "articles", "theme", LABELS), {}),
     ("lines", (STREETS.assign(period=["2020-01", "2019-12", "2020-01", "2020-02", "2019-12"]), "period", "share",
                "district", {}), {"percent": True}),
+    ("heatmap", (STACKED, "street", "theme", "articles", LABELS), {}),
+    ("heatmap", (STREETS.assign(theme=["环境卫生", "交通", "环境卫生", "交通", "志愿服务"]), "district", "theme",
+                 "share", LABELS), {"percent": True}),
 ]
 
 
