@@ -199,16 +199,33 @@ def _changed_buckets(gen: Path, previous: Path) -> list[str]:
     return changed
 
 
-def _articles(con, gen: Path, buckets: list[str] | None, into: str) -> None:
+def _views(con, gen: Path, buckets: list[str] | None, articles: str | None = None) -> None:
     """Point the views `articles`, `themes`, ... at the table parts `buckets` of `gen` (all when None),
-    and make the temp table `into` of `_ARTICLES` over them."""
+    restricted to the article ids of table `articles` when given."""
     for t in _TABLES:
         folder = gen / f"{t}.parquet"
         files = sorted(folder.glob("part-*.parquet")) if buckets is None else [
             folder / b for b in buckets if (folder / b).exists()]
         source = f"read_parquet([{', '.join(map(_quoted, files))}])" if files else f"empty_{t}"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {t} AS SELECT * FROM {source}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS {_ARTICLES}")
+        only = f" WHERE article_id IN (SELECT article_id FROM {articles})" if articles else ""
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {t} AS SELECT * FROM {source}{only}")
+
+
+_SIGNATURE = " UNION ALL ".join(f"SELECT article_id, hash(t, '{t}')::HUGEINT AS h FROM {t} t" for t in _TABLES)
+"""Rows of every table in view as (article_id, a hash of the row and its table's name): summed per
+article, a signature of all its rows, equal between two generations when none of its rows changed."""
+
+
+def _changed_articles(con, gen: Path, previous: Path, buckets: list[str]) -> None:
+    """Make the temp table `changed` of the article ids of `buckets` whose rows differ between `previous`
+    and `gen` (a rebuilt bucket mostly holds the very rows it held: pages that did not change)."""
+    for side, source in (("new", gen), ("old", previous)):
+        _views(con, source, buckets)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE signature_{side} AS "
+                    f"SELECT article_id, sum(h) AS signature FROM ({_SIGNATURE}) GROUP BY 1")
+    con.execute("""CREATE OR REPLACE TEMP TABLE changed AS
+                   SELECT article_id FROM signature_new n FULL JOIN signature_old o USING (article_id)
+                   WHERE n.signature IS DISTINCT FROM o.signature""")
 
 
 def build_rollups(gen: Path, previous: Path | None = None) -> None:
@@ -239,17 +256,22 @@ def build_rollups(gen: Path, previous: Path | None = None) -> None:
         for name in _TABLES:
             con.register(f"empty_{name}", store.schema(name).empty_table())
         changed = _changed_buckets(gen, previous) if previous is not None else None
+        if changed is not None:
+            _changed_articles(con, gen, previous, changed)
         for side, source in (("new", gen), ("old", previous)):  # the change: new rows minus old rows
             if source is not None:
-                _articles(con, source, changed, "art")
+                _views(con, source, changed, "changed" if changed is not None else None)
+                con.execute(f"CREATE OR REPLACE TEMP TABLE art AS {_ARTICLES}")
                 for family in _STATE:
                     rows = _state_sql(family, "art")
                     con.execute(f"CREATE OR REPLACE TEMP TABLE state{family}_{side} AS "
                                 f"{rows if side == 'new' else _negated_sql(family, rows)}")
-        for family in _STATE:
+        for family, (extra, _, _, measures, _) in _STATE.items():
             rows = f"SELECT * FROM state{family}_new"
-            if previous is not None:
-                rows += f" UNION ALL SELECT * FROM state{family}_old"
+            if previous is not None:  # net of rows that did not change (a bucket is rewritten whole)
+                moved = " OR ".join(f"sum({m}) <> 0" for m in measures)
+                rows = (f"SELECT g, {', '.join(_DAY_KEYS + extra)}, {', '.join(f'sum({m}) AS {m}' for m in measures)} "
+                        f"FROM ({rows} UNION ALL SELECT * FROM state{family}_old) GROUP BY ALL HAVING {moved}")
             con.execute(f"CREATE OR REPLACE TEMP TABLE state AS {rows}")
             touched = {g for (g,) in con.execute("SELECT DISTINCT g FROM state").fetchall()}
             _write_family(con, root, previous, family, set(range(GROUPS)) if previous is None else touched)
