@@ -138,27 +138,43 @@ def _state_folder(root: Path, family: str) -> Path:
     return root / f"{name}.parquet" if name else root / "state" / f"street_day{family}"
 
 
-def _final_sql(name: str, state: str) -> str:
-    """Rows of rollup `name` from the state rows `state` of its family: summed to its level; terms ranked and cut."""
+def _final_sql(name: str, state: str, kept: str | None = None, change: str | None = None) -> str:
+    """Rows of rollup `name` from the state rows `state` of its family: summed to its level; terms ranked and
+    cut; in order. With `kept` (rows of the rollup) and `change` (state rows), only the cells (place, month,
+    theme set and at the day level date) that `change` reaches are made from `state`; `kept` gives the others."""
     columns = [c for c in ROLLUPS[name][1] if c != "rank"]
     keys = [c for c in columns if c not in _FINAL]
     measures = ", ".join(f"{_FINAL[c]} AS {c}" for c in columns if c in _FINAL)
+    if kept is not None:
+        cell = [k for k in _KEYS if k in keys] + ["date"] * ("date" in keys)
+        cells = f"(SELECT DISTINCT {', '.join(cell)} FROM {change})"
+        state = f"(SELECT s.* FROM {state} s SEMI JOIN {cells} c ON {_same(cell, 's', 'c')})"
     rows = f"SELECT {', '.join(keys)}, {measures} FROM {state} GROUP BY ALL"
     if name.endswith("_terms"):
-        cell = ", ".join(k for k in keys if k != "term")
-        rows = f"""SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {cell} ORDER BY count DESC, term) AS rank
-                                  FROM ({rows})) WHERE rank <= {TOP_TERMS}"""
+        rows = f"""SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {', '.join(k for k in keys if k != 'term')}
+                                  ORDER BY count DESC, term) AS rank FROM ({rows})) WHERE rank <= {TOP_TERMS}"""
+    if kept is not None:
+        rows = f"SELECT k.* FROM {kept} k ANTI JOIN {cells} c ON {_same(cell, 'k', 'c')} UNION ALL BY NAME {rows}"
     order = ", ".join(k for k in keys if k != "month")
     return f"SELECT {', '.join(ROLLUPS[name][1])} FROM ({rows}) ORDER BY month, {order}"
+
+
+def _same(columns, left: str, right: str) -> str:
+    """SQL condition: rows `left` and `right` agree on `columns` (nulls equal)."""
+    return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
 
 
 def _update_sql(family: str, old: str, delta: str) -> str:
     """State rows of `family` from its `old` rows plus the signed `delta` rows; rows with nothing left drop."""
     extra, _, _, measures, rows = _STATE[family]
     keys = ", ".join(("g",) + _DAY_KEYS + extra)
-    sums = ", ".join(f"sum({m})::{'DOUBLE' if m == 'total' else 'BIGINT'} AS {m}" for m in measures)
-    return (f"SELECT {keys}, {sums} FROM (SELECT * FROM {old} UNION ALL BY NAME SELECT * FROM {delta}) "
+    return (f"SELECT {keys}, {_sums(measures)} FROM (SELECT * FROM {old} UNION ALL BY NAME SELECT * FROM {delta}) "
             f"GROUP BY ALL HAVING sum({rows}) <> 0")
+
+
+def _sums(measures) -> str:
+    """SQL summing each of `measures` into a column of its name and state type."""
+    return ", ".join(f"sum({m})::{'DOUBLE' if m == 'total' else 'BIGINT'} AS {m}" for m in measures)
 
 
 def _negated_sql(family: str, rows: str) -> str:
@@ -270,7 +286,7 @@ def build_rollups(gen: Path, previous: Path | None = None) -> None:
             rows = f"SELECT * FROM state{family}_new"
             if previous is not None:  # net of rows that did not change (a bucket is rewritten whole)
                 moved = " OR ".join(f"sum({m}) <> 0" for m in measures)
-                rows = (f"SELECT g, {', '.join(_DAY_KEYS + extra)}, {', '.join(f'sum({m}) AS {m}' for m in measures)} "
+                rows = (f"SELECT g, {', '.join(_DAY_KEYS + extra)}, {_sums(measures)} "
                         f"FROM ({rows} UNION ALL SELECT * FROM state{family}_old) GROUP BY ALL HAVING {moved}")
             con.execute(f"CREATE OR REPLACE TEMP TABLE state AS {rows}")
             touched = {g for (g,) in con.execute("SELECT DISTINCT g FROM state").fetchall()}
@@ -297,12 +313,17 @@ def _write_family(con, root: Path, previous: Path | None, family: str, touched: 
                 if (old[key] / part).exists():
                     os.link(old[key] / part, folder / part)
             continue
-        rows = f"(SELECT * FROM state WHERE g = {group})"
-        if previous is not None:
+        delta = f"(SELECT * FROM state WHERE g = {group})"
+        rows, kept = delta, {}
+        if previous is not None:  # rows of cells the change does not reach are kept as they are
             before = old["state"] / part
             old_rows = f"(SELECT {group} AS g, * FROM read_parquet({_quoted(before)}))" if before.exists() else \
-                f"({rows} LIMIT 0)"
-            rows = f"({_update_sql(family, old_rows, rows)})"
+                f"({delta} LIMIT 0)"
+            same = _same(("g",) + _DAY_KEYS + _STATE[family][0], "o", "d")
+            reached = f"(SELECT o.* FROM {old_rows} o SEMI JOIN {delta} d ON {same})"
+            rows = (f"(SELECT o.* FROM {old_rows} o ANTI JOIN {delta} d ON {same} "
+                    f"UNION ALL BY NAME {_update_sql(family, reached, delta)})")
+            kept = {n: f"read_parquet({_quoted(old[n] / part)})" for n in names if (old[n] / part).exists()}
         con.execute(f"CREATE OR REPLACE TEMP TABLE state_part AS {rows}")
         if not con.execute("SELECT count(*) FROM state_part").fetchone()[0]:
             continue
@@ -311,7 +332,8 @@ def _write_family(con, root: Path, previous: Path | None, family: str, touched: 
         con.execute(f"COPY (SELECT * EXCLUDE (g) FROM state_part ORDER BY {order}) TO {target} "
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})")
         for name in names:
-            con.execute(f"COPY ({_final_sql(name, 'state_part')}) TO {_quoted(folders[name] / part)} "
+            rows = _final_sql(name, "state_part", kept[name], delta) if name in kept else _final_sql(name, "state_part")
+            con.execute(f"COPY ({rows}) TO {_quoted(folders[name] / part)} "
                         f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})")
     for name in names:
         if not any(folders[name].iterdir()):

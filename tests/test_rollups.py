@@ -85,10 +85,11 @@ def test_parts_are_reused_only_from_rollups_of_the_same_code(built, tmp_path, st
         assert _rows(gen, name) == _rows(previous, name), name
 
 
-@pytest.mark.parametrize("kept", [0.5, 0.0])
-def test_a_change_of_some_buckets_updates_the_rollups_as_a_fresh_computation_would(built, tmp_path, kept):
+@pytest.mark.parametrize("kept, moved", [(0.5, False), (0.0, False), (1.0, True), (0.5, True)])
+def test_a_change_of_some_buckets_updates_the_rollups_as_a_fresh_computation_would(built, tmp_path, kept, moved):
     """Half or all of the articles of every other bucket dropped (with their rows in every table) from a
-    generation: its rollups updated from the previous generation's equal those computed from nothing."""
+    generation, or moved to another street with one more use of each term: its rollups updated from the
+    previous generation's equal those computed from nothing."""
     previous, gen, fresh = tmp_path / "previous", tmp_path / "gen", tmp_path / "fresh"
     shutil.copytree(store.current(built), previous, copy_function=os.link)
     buckets = sorted(p.name for p in (previous / "articles.parquet").glob("part-*.parquet"))[::2]
@@ -102,6 +103,12 @@ def test_a_change_of_some_buckets_updates_the_rollups_as_a_fresh_computation_wou
                 (target / table.name / bucket).unlink()
                 if "article_id" in rows.column_names:
                     rows = rows.filter(pc.is_in(rows["article_id"], pa.array(keep, rows["article_id"].type)))
+                if moved and table.name == "articles.parquet":
+                    rows = rows.set_column(rows.column_names.index("street"), "street",
+                                           pa.array(["新建街道"] * len(rows), rows["street"].type))
+                if moved and table.name == "terms.parquet":
+                    rows = rows.set_column(rows.column_names.index("count"), "count",
+                                           pc.add(rows["count"], pa.scalar(1, rows["count"].type)))
                 pq.write_table(rows, target / table.name / bucket)
     build_rollups(gen, previous)
     build_rollups(fresh)
