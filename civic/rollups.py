@@ -121,10 +121,26 @@ _FINAL = {"articles": "sum(articles)::BIGINT", "captions": "sum(captions)::BIGIN
 
 
 def _state_sql(family: str, articles: str) -> str:
-    """State rows of `family` (with their group `g`) over the table parts in view, `articles` their `_ARTICLES`."""
+    """State rows of `family` (with their group `g`) over the table parts in view: `articles` is their
+    `_ARTICLES` with a `cell` id, `{articles}_cells` the keys of each cell (grouping by one integer
+    instead of seven keys, one a list, is what makes this fast)."""
     _, select, source, _, _ = _STATE[family]
-    keys = ", ".join(f"a.{k}" for k in _DAY_KEYS)
-    return f"SELECT {_GROUP} AS g, {keys}, {select} FROM {source.replace('art a', f'{articles} a')} GROUP BY ALL"
+    source = source.replace("art a", f"{articles} a")
+    return (f"SELECT c.g, {', '.join(f'c.{k}' for k in _DAY_KEYS)}, s.* EXCLUDE (cell) "
+            f"FROM (SELECT a.cell, {select} FROM {source} GROUP BY ALL) s JOIN {articles}_cells c USING (cell)")
+
+
+def _articles_sql(con, articles: str) -> None:
+    """Make the temp table `articles` of `_ARTICLES` over the table parts in view, with the id `cell`
+    of its day-level cell, and `{articles}_cells`: each cell's id, group `g` and keys."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {articles}_all AS {_ARTICLES}")
+    keys = ", ".join(_DAY_KEYS)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {articles}_cells AS
+                    SELECT row_number() OVER () AS cell, {_GROUP} AS g, a.* FROM (SELECT DISTINCT {keys}
+                                                                                  FROM {articles}_all) a""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {articles} AS SELECT a.*, c.cell FROM {articles}_all a
+                    JOIN {articles}_cells c ON {_same(_DAY_KEYS, 'a', 'c')}""")
+    con.execute(f"DROP TABLE {articles}_all")
 
 
 def _state_rollup(family: str) -> str | None:
@@ -277,7 +293,7 @@ def build_rollups(gen: Path, previous: Path | None = None) -> None:
         for side, source in (("new", gen), ("old", previous)):  # the change: new rows minus old rows
             if source is not None:
                 _views(con, source, changed, "changed" if changed is not None else None)
-                con.execute(f"CREATE OR REPLACE TEMP TABLE art AS {_ARTICLES}")
+                _articles_sql(con, "art")
                 for family in _STATE:
                     rows = _state_sql(family, "art")
                     con.execute(f"CREATE OR REPLACE TEMP TABLE state{family}_{side} AS "
@@ -324,16 +340,18 @@ def _write_family(con, root: Path, previous: Path | None, family: str, touched: 
             rows = (f"(SELECT o.* FROM {old_rows} o ANTI JOIN {delta} d ON {same} "
                     f"UNION ALL BY NAME {_update_sql(family, reached, delta)})")
             kept = {n: f"read_parquet({_quoted(old[n] / part)})" for n in names if (old[n] / part).exists()}
-        con.execute(f"CREATE OR REPLACE TEMP TABLE state_part AS {rows}")
-        if not con.execute("SELECT count(*) FROM state_part").fetchone()[0]:
+        if previous is not None:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE state_part AS {rows}")
+            rows = "state_part"
+        if not con.execute(f"SELECT count(*) FROM {rows}").fetchone()[0]:
             continue
         order = ", ".join(("month",) + tuple(k for k in _DAY_KEYS if k != "month") + _STATE[family][0])
         target = _quoted(folders["state"] / part)
-        con.execute(f"COPY (SELECT * EXCLUDE (g) FROM state_part ORDER BY {order}) TO {target} "
+        con.execute(f"COPY (SELECT * EXCLUDE (g) FROM {rows} ORDER BY {order}) TO {target} "
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})")
         for name in names:
-            rows = _final_sql(name, "state_part", kept[name], delta) if name in kept else _final_sql(name, "state_part")
-            con.execute(f"COPY ({rows}) TO {_quoted(folders[name] / part)} "
+            final = _final_sql(name, rows, kept[name], delta) if name in kept else _final_sql(name, rows)
+            con.execute(f"COPY ({final}) TO {_quoted(folders[name] / part)} "
                         f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})")
     for name in names:
         if not any(folders[name].iterdir()):
