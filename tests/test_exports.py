@@ -108,6 +108,12 @@ def test_xlsx_cells_by_kind(column, cells):
     assert (sheet.cell(2, 1).value, sheet.cell(3, 1).value) == cells
 
 
+def test_xlsx_of_a_big_frame_goes_through_temporary_files_with_the_same_cells(monkeypatch):
+    in_memory = to_xlsx_bytes(FRAME)
+    monkeypatch.setattr("civic.exports.IN_MEMORY_ROWS", 1)
+    assert _sheet(to_xlsx_bytes(FRAME)) == _sheet(in_memory)
+
+
 def test_meaningful_index_becomes_a_column():
     by_month = pd.Series([3, 5], index=pd.Index(["2019-11", "2019-12"], name="month"), name="articles")
     assert list(safe_frame(by_month.to_frame()).columns) == ["month", "articles"]
