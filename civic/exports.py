@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
 import re
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -106,12 +108,14 @@ def _excel_cell(value: object) -> object:
     """A cell value XlsxWriter writes as it is: text cleaned, missing values blank, other objects as text."""
     if isinstance(value, str):
         return _excel_text(value)
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, float) and math.isinf(value):
-        return str(value)  # Excel has no infinity: `inf` as text, as pandas wrote it
-    if isinstance(value, (bool, int, float)):
-        return value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, numbers.Real):  # also NumPy scalars left in an object column
+        if math.isnan(value):
+            return None
+        return str(float(value)) if math.isinf(value) else value  # Excel has no infinity: text, as pandas wrote
     return _excel_text(str(value))
 
 

@@ -2,6 +2,7 @@
 
 import io
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -100,6 +101,8 @@ def test_xlsx_time_zones_and_header_formulas():
     # booleans stay booleans; missing timestamps stay blank
     ([True, False], (True, False)),
     (pd.to_datetime(["2020-01-10 09:30", None]), (pd.Timestamp("2020-01-10 09:30").to_pydatetime(), None)),
+    # NumPy scalars left in an object column stay numbers and booleans
+    (pd.Series([np.int64(7), np.bool_(True)], dtype=object), (7, True)),
     # objects a sheet cannot hold are written as their text
     ([["卫生", "交通"], None], ("['卫生', '交通']", None)),
 ])
