@@ -16,9 +16,11 @@ filters select whole rows. The `_day` level adds the article's `date` as printed
 to the full tables.
 
 Both levels are derived from one state per family: the day-level rows with only additive measures
-(`out/rollups/state/<day rollup>/part-GG.parquet`; for terms the day rollup itself). A rebuild adds the changed
-buckets' new rows and subtracts their rows of the previous generation (an article lives in exactly
-one bucket), so it reads the changed table parts, the state of the groups they touch and nothing else.
+(`out/rollups/state/<day rollup>/part-GG.parquet`; for terms the day rollup itself). A rebuild adds
+the new rows of the articles whose rows changed in the changed buckets and subtracts their previous
+rows (an article lives in exactly one bucket: counts stay exact, totals up to float rounding), then
+rewrites only the cells (place, month, theme set, day) that change reaches; other groups keep their
+files (hard links).
 """
 
 from __future__ import annotations

@@ -94,8 +94,8 @@ def term_frequencies(con, f: Filters, limit: int = 100, exclude: tuple[str, ...]
     """Columns term, count (occurrences), articles: the `limit` most frequent terms, `exclude` left out.
 
     Answered from the top-term rollups when they are built: a term then counts only where it is
-    among the most frequent of a street, month (or day) and theme set, which the top of a word
-    cloud always is.
+    among the most frequent of a street, month and theme set (every term counts in the days a date
+    range cuts), which the top of a word cloud always is.
     """
     rows = rollup_rows(con, f, "_terms")
     if rows:
