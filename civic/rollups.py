@@ -133,7 +133,7 @@ def _state_sql(family: str, articles: str) -> str:
 
 
 def _articles_sql(con, articles: str) -> None:
-    """Make the temp table `articles` of `_ARTICLES` over the table parts in view, with the id `cell`
+    """Make the temp table named `articles` of `_ARTICLES` over the table parts in view, with the id `cell`
     of its day-level cell, and `{articles}_cells`: each cell's id, group `g` and keys."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE {articles}_all AS {_ARTICLES}")
     keys = ", ".join(_DAY_KEYS)
@@ -266,8 +266,8 @@ def build_rollups(gen: Path, previous: Path | None = None) -> None:
     """Compute every rollup of generation `gen` into `gen/rollups/<name>.parquet/part-GG.parquet`.
 
     From the state (see the module doc): computed over all table parts when `previous` is None or
-    its state was made by other code (`fingerprint`); otherwise the previous state plus the changed
-    buckets' new rows minus their previous rows, for the groups these touch. Rollup parts of
+    its state was made by other code (`fingerprint`); otherwise the previous state plus the new rows
+    of the articles whose rows changed minus their previous rows, for the cells these reach. Rollup parts of
     untouched groups are the previous generation's files (hard links). The result does not depend
     on what was reused (tests/test_incremental.py, tests/test_rollups.py).
 
