@@ -218,13 +218,16 @@ def _tables(streets: list[tuple[str, str, str, str, str]]) -> tuple[pd.DataFrame
     return articles, places
 
 
+LIAOYUAN_DOMINATES = [
+    ("a1", "向阳街道", "", "", ""),  # a street of many cities; most articles are about 辽源市, which has one
+    ("a2", "福镇街道", "龙山区", "辽源市", "吉林省"),
+    ("a3", "站前街道", "龙山区", "辽源市", "吉林省"),
+    ("a4", "人和路街道", "二七区", "郑州市", "河南省"),
+]
+
+
 def test_refine_resolves_ambiguous_street_by_dominant_city():
-    articles, places = _tables([
-        ("a1", "向阳街道", "", "", ""),
-        ("a2", "福镇街道", "龙山区", "辽源市", "吉林省"),
-        ("a3", "站前街道", "龙山区", "辽源市", "吉林省"),
-        ("a4", "人和路街道", "二七区", "郑州市", "河南省"),
-    ])
+    articles, places = _tables(LIAOYUAN_DOMINATES)
     before = (articles.copy(), places.copy())
     new_articles, new_places = refine_with_corpus(articles, places)
     assert new_articles.loc[0, ["district", "city", "province"]].tolist() == ["龙山区", "辽源市", "吉林省"]
@@ -273,12 +276,7 @@ def test_locate_never_raises_and_offsets_hold(title, text, paper_city):
 
 
 def test_refine_with_given_corpus_counts_equals_refine_over_the_whole_corpus():
-    articles, places = _tables([
-        ("a1", "向阳街道", "", "", ""),
-        ("a2", "福镇街道", "龙山区", "辽源市", "吉林省"),
-        ("a3", "站前街道", "龙山区", "辽源市", "吉林省"),
-        ("a4", "人和路街道", "二七区", "郑州市", "河南省"),
-    ])
+    articles, places = _tables(LIAOYUAN_DOMINATES)
     whole = refine_with_corpus(articles, places)
     counts = {"cities": Counter({"辽源市": 2, "郑州市": 1}), "provinces": Counter({"吉林省": 2, "河南省": 1})}
     only = refine_with_corpus(articles.iloc[:1], places[places["article_id"] == "a1"], **counts)

@@ -8,6 +8,8 @@ at either end or both, inside one month, open at one end, and a day the month do
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pandas as pd
 import pytest
 
@@ -70,20 +72,23 @@ TERMS = {"term_frequencies", "compare_term_counts", "compare_term_counts of stre
 """Answers from the top-term rollups: exact while no rollup cell has more than TOP_TERMS terms."""
 
 
+@contextmanager
 def _connections(out):
     """(rollups, full tables): two connections to the same build, the second without rollup views."""
     fast, full = store.connect(out), store.connect(out)
     for name in ROLLUPS:
         full.execute(f"DROP VIEW IF EXISTS rollup_{name}")
-    return fast, full
+    try:
+        yield fast, full
+    finally:
+        fast.close()
+        full.close()
 
 
 @pytest.fixture(scope="module")
 def synthetic_connections(synthetic_dir):
-    fast, full = _connections(synthetic_dir)
-    yield fast, full
-    fast.close()
-    full.close()
+    with _connections(synthetic_dir) as connections:
+        yield connections
 
 
 def _answers(connections, call: str, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -112,10 +117,8 @@ def test_filters_reach_the_rollups_day_level(synthetic_connections):
 
 @pytest.fixture(scope="module")
 def sample_connections(sample_dir):
-    fast, full = _connections(sample_dir)
-    yield fast, full
-    fast.close()
-    full.close()
+    with _connections(sample_dir) as connections:
+        yield connections
 
 
 def _sample_filters(con) -> dict[str, Filters]:
