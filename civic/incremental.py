@@ -114,8 +114,12 @@ def is_current(generation: Path | None) -> bool:
     if generation is None or not rollups_current(generation):
         return False
     path = generation / store.SOURCES
-    return path.exists() and not pc.any(pc.not_equal(pq.read_table(path, columns=["parser"])["parser"],
-                                                     parser_version())).as_py()
+    return path.exists() and _parsed_by(pq.read_table(path, columns=["parser"])["parser"], parser_version())
+
+
+def _parsed_by(parsers: pa.ChunkedArray, version: str) -> bool:
+    """True when every file recorded in a `sources.parquet` (its `parser` column) was parsed by `version`."""
+    return not pc.any(pc.not_equal(parsers, version)).as_py()
 
 
 def _civic_imports(code: str) -> list[str]:
@@ -214,7 +218,7 @@ def known_sources(previous: Path, version: str) -> dict[str, Known]:
     if not path.exists():
         return {}
     sources = pq.read_table(path)
-    if pc.any(pc.not_equal(sources["parser"], version)).as_py():
+    if not _parsed_by(sources["parser"], version):
         return {}
     records = map(Known._make, zip(*(sources[c].to_pylist() for c in Known._fields), strict=True))
     return dict(zip(sources["source"].to_pylist(), records, strict=True))
