@@ -64,11 +64,8 @@ def article_detail(con, article_id: str, source: str | None = None) -> dict[str,
 
     With the article's `source` file only the part files holding that source are read (about
     10 ms instead of 150 ms at 1M articles)."""
-    if source is None:
-        return {name: frame(con, f"SELECT * FROM {name} WHERE article_id = ?", [article_id])
-                for name in ("articles", "places", "people", "metrics", "themes")}
-    part = store.part_file(source)
-    return {name: frame(con, f"SELECT * FROM {name}_part(?) WHERE article_id = ?", [part, article_id])
+    relation, args = ("{}", []) if source is None else ("{}_part(?)", [store.part_file(source)])
+    return {name: frame(con, f"SELECT * FROM {relation.format(name)} WHERE article_id = ?", [*args, article_id])
             for name in ("articles", "places", "people", "metrics", "themes")}
 
 
