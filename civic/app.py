@@ -324,7 +324,7 @@ def table(df: pd.DataFrame, key: str, **extra: Any) -> None:
     st.dataframe(df, hide_index=True, key=key, column_config=column_labels(df, **extra))
 
 
-EXCEL_MAX_ROWS = 1_048_575
+EXCEL_MAX_ROWS = exports.EXCEL_MAX_ROWS
 """Data rows an .xlsx sheet holds (1,048,576 rows less the header)."""
 
 EXPORT_CACHE_ROWS = 50
@@ -356,7 +356,7 @@ def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: s
         too_big = (rows or 0) > EXCEL_MAX_ROWS
     else:
         csv_bytes, xlsx_bytes = (export_bytes if len(data) > EXPORT_CACHE_ROWS else _export_bytes)(data, sheet)
-        too_big = False
+        too_big = len(data) > EXCEL_MAX_ROWS
     row = st.container(horizontal=True)
     row.download_button(t("download.csv"), data=csv_bytes,
                         file_name=exports.download_name(what, parts, "csv"),
@@ -369,7 +369,8 @@ def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: s
 
 
 def _export_bytes(frame: pd.DataFrame, sheet: str) -> tuple[bytes, bytes]:
-    return exports.to_csv_bytes(frame), exports.to_xlsx_bytes(frame, sheet)
+    """A frame as CSV and .xlsx bytes; no .xlsx (empty bytes) when it has more rows than a sheet holds."""
+    return exports.to_csv_bytes(frame), exports.to_xlsx_bytes(frame, sheet) if len(frame) <= EXCEL_MAX_ROWS else b""
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
