@@ -82,6 +82,7 @@ def parse_source(source: Source, *, paper_city: str = "", year: int | None = Non
         published = page_date or publication_date(span.meta) or None  # a web article's 发布时间
         date = extract_date(span.body, year=year or _year(published or "", None), page_date=published)
         located = locate(span.title, span.body, context)
+        hits = classify(span.title, span.body)
         rows["articles"].append({
             "article_id": aid, "source": source.name, "seq": seq, "title": span.title,
             "text": span.body, "date": date, "year": _year(date, year),
@@ -89,12 +90,13 @@ def parse_source(source: Source, *, paper_city: str = "", year: int | None = Non
             "district": located.district, "city": located.city, "province": located.province,
             "is_caption": span.is_caption, "paper_city": paper_city,
             "src_start": cleaned.offsets[span.start], "src_end": cleaned.offsets[span.end],
+            "themes": ",".join(sorted({hit.theme for hit in hits})),
         })
         rows["places"] += [{"article_id": aid, **vars(p)} for p in located.places]
         rows["people"] += [{"article_id": aid, **vars(p)} for p in parse_byline(span.byline)]
         rows["metrics"] += [{"article_id": aid, **vars(m)} for m in extract_metrics(span.body)]
         rows["themes"] += [{"article_id": aid, "theme": hit.theme, "keywords": "|".join(hit.keywords)}
-                           for hit in classify(span.title, span.body)]
+                           for hit in hits]
         counts = count_terms(f"{span.title}\n{span.body}", tokenizer)
         rows["terms"] += [{"article_id": aid, "term": t, "count": n} for t, n in sorted(counts.items())]
     report.update(articles=len(page.articles), chars_in_articles=covered)

@@ -59,6 +59,8 @@ ARTICLES = _table(
     ("paper_city", "str", "City of the paper, from the manifest; empty when not given."),
     ("src_start", "Int64", "Offset of the article's first character in the decoded source file."),
     ("src_end", "Int64", "Offset just past the article's last character in the decoded source file."),
+    ("themes", "str", "Its theme ids (themes.theme), sorted, comma-separated; empty when none. A copy of the "
+                      "themes table kept here so that a theme filter needs no join."),
 )
 
 PLACES = _table(

@@ -41,9 +41,14 @@ CURRENT = "current"
 SOURCES = "sources.parquet"
 _ARROW_TYPES = {"str": pa.string(), "Int64": pa.int64(), "float64": pa.float64(), "boolean": pa.bool_()}
 SORT_KEYS: dict[str, list[str]] = {
-    "articles": ["city", "date", "source", "seq"],
+    "articles": ["month", "city", "date", "source", "seq"],
     "build_report": ["source"],
 }
+"""Row order within a part; the others by article_id. Articles come month first: lists (newest first)
+and date ranges read only the row groups of their months, so a 200-row list at 1M articles reads
+about 1/10 of the table (57 -> 23 ms)."""
+ROW_GROUP_ROWS: dict[str, int] = {"articles": 2048}
+"""Rows per Parquet row group (default 65536): small for articles, so a month filter skips most of a part."""
 
 
 def bucket_of(source: str) -> int:
@@ -105,7 +110,7 @@ def write_part(gen: Path, name: str, bucket: int, table: pa.Table, *, parsed: bo
     """Write one bucket of table `name` into generation `gen`."""
     path = part_path(gen, name, bucket, parsed=parsed)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd", row_group_size=65536)
+    pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP_ROWS.get(name, 65536))
 
 
 def link_part(previous: Path, gen: Path, name: str, bucket: int, *, parsed: bool = False) -> bool:

@@ -21,6 +21,20 @@ def test_parse_source_gives_rows_of_every_table_and_one_report_row():
     assert report["chars_in"] == len(text) and report["articles"] == len(rows["articles"]) > 0
 
 
+def test_an_articles_themes_column_lists_its_rows_of_the_themes_table():
+    rows = {}
+    for path in SAMPLE:
+        for name, table in pipeline.parse_source(Source(path.name, path.read_text(encoding="utf-8"), "utf-8",
+                                                        "0" * 64), year=2019).items():
+            rows.setdefault(name, []).extend(table)
+    themes: dict[str, set[str]] = {}
+    for row in rows["themes"]:
+        themes.setdefault(row["article_id"], set()).add(row["theme"])
+    assert any("," in a["themes"] for a in rows["articles"])  # several themes occur
+    for article in rows["articles"]:
+        assert article["themes"] == ",".join(sorted(themes.get(article["article_id"], ()))), article["title"]
+
+
 def test_web_article_dates_yesterday_from_its_publication_line():
     text = ("劲松街道开展环境整治\n来源:北京日报客户端 发布时间:2023-05-12 09:30\n\n"
             "昨日上午,朝阳区劲松街道组织志愿者120余人,清理楼道堆物堆料86处。\n")

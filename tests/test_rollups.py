@@ -14,7 +14,7 @@ from civic.rollups import ITEM_UNITS, PEOPLE_UNITS, ROLLUPS, TOP_TERMS, build_ro
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_ARTICLES = """(SELECT a.*, coalesce(t.themes, []::VARCHAR[]) AS themes FROM articles a
+_ARTICLES = """(SELECT a.* EXCLUDE (themes), coalesce(t.themes, []::VARCHAR[]) AS themes FROM articles a
                  LEFT JOIN (SELECT article_id, list_sort(list(DISTINCT theme)) AS themes FROM themes GROUP BY 1) t
                  USING (article_id))"""
 _PLACE = "province, city, district, street, month, themes"
