@@ -1,6 +1,7 @@
 """civic.exports: formula-safe CSV and Excel, readable download names."""
 
 import io
+import re
 
 import numpy as np
 import openpyxl
@@ -111,10 +112,34 @@ def test_xlsx_cells_by_kind(column, cells):
     assert (sheet.cell(2, 1).value, sheet.cell(3, 1).value) == cells
 
 
-def test_xlsx_of_a_big_frame_goes_through_temporary_files_with_the_same_cells(monkeypatch):
-    in_memory = to_xlsx_bytes(FRAME)
-    monkeypatch.setattr("civic.exports.IN_MEMORY_ROWS", 1)
-    assert _sheet(to_xlsx_bytes(FRAME)) == _sheet(in_memory)
+def test_xlsx_written_in_chunks_of_rows_has_the_same_cells(monkeypatch):
+    whole = to_xlsx_bytes(FRAME)
+    monkeypatch.setattr("civic.exports.XLSX_CHUNK_ROWS", 2)
+    assert _sheet(to_xlsx_bytes(FRAME)) == _sheet(whole)
+
+
+@pytest.mark.parametrize("text", [
+    "甲\r\n乙",  # a carriage return survives (XML readers would turn it into a line feed)
+    "_x0041_ 是原文",  # not read as Excel's code for "A"
+    "<b>加粗</b> & \"引号\" '单引号'",
+    "  前后空格  ",
+    "\t缩进",
+])
+def test_xlsx_text_comes_back_character_for_character(text):
+    # Excel reads _xHHHH_ in any cell text as character HHHH; openpyxl leaves inline strings as written
+    cell = _sheet(to_xlsx_bytes(pd.DataFrame({"text": [text]})))[1][0]
+    assert re.sub(r"_x([0-9A-Fa-f]{4})_", lambda code: chr(int(code[1], 16)), cell) == neutralise(text)
+
+
+def test_xlsx_header_is_bold_and_sheet_name_escaped():
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(pd.DataFrame({"街道": ["建中街"], "n": [1]}), "A&B<C>")))
+    assert book.sheetnames == ["A&B<C>"]
+    assert [c.font.b for c in book.worksheets[0][1]] == [True, True]
+    assert book.worksheets[0].dimensions == "A1:B2"
+
+
+def test_xlsx_of_an_empty_frame_has_its_header_only():
+    assert _sheet(to_xlsx_bytes(pd.DataFrame({"街道": pd.Series([], dtype="str")}))) == [("街道",)]
 
 
 def test_meaningful_index_becomes_a_column():
