@@ -11,12 +11,19 @@ the functions (they are read on every call, never cached at import time).
 | CIVIC_UPLOAD_MAX_MB    | 20                         | largest single uploaded file, MiB         |
 | CIVIC_UPLOAD_TOTAL_MB  | 200                        | largest upload batch, MiB                 |
 | CIVIC_WORKERS          | number of cores            | parser processes for a local build        |
+| CIVIC_CACHE            | ~/.cache/civic             | derived resources (disposable, see cached)|
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -67,3 +74,49 @@ def upload_total_bytes() -> int:
 def workers() -> int:
     """Parser processes for a local build (at least 1)."""
     return max(1, _int("CIVIC_WORKERS", os.cpu_count() or 1))
+
+
+def cache_dir() -> Path:
+    """Folder of resources derived from files and code (`cached`); safe to delete at any time."""
+    home_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return _path("CIVIC_CACHE", home_cache / "civic")
+
+
+def cached(name: str, inputs: Iterable[bytes], build: Callable[[], bytes], load: Callable[[bytes], T]) -> T:
+    """`load(build())`, with `build()`'s bytes kept in `cache_dir()/<name>-<key>.bin` for the next process.
+
+    The key hashes `inputs` (the contents of every file and module the bytes are made from) and
+    the Python version (marshal's format may change with it): when one of them changes, the bytes
+    are made again and the files of other keys are removed. A file that `load` rejects (raises
+    ValueError, EOFError, TypeError or KeyError) is made again; an unwritable folder only costs
+    the next process a rebuild.
+
+    Args:
+        name: a file-name-safe label for the cached thing (e.g. "gazetteer").
+        inputs: byte strings the bytes depend on, in a fixed order.
+        build: makes the bytes (and validates its sources: its errors propagate).
+        load: turns bytes into the value returned.
+    """
+    digest = hashlib.sha256(sys.version.encode())
+    for part in inputs:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    folder = cache_dir()
+    path = folder / f"{name}-{digest.hexdigest()[:24]}.bin"
+    try:
+        return load(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        pass
+    data = build()
+    value = load(data)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{path.name}.{os.getpid()}"
+        partial.write_bytes(data)
+        partial.replace(path)  # atomic: a reader sees the whole file or none
+        for old in folder.glob(f"{name}-*.bin"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return value

@@ -28,20 +28,21 @@ header line, one record per line, fields separated by one TAB:
     kind    short (a current short or printed form) | historical (a former name)
     source  where the alias comes from, in words
 
-`gazetteer()` loads the files once per process (about 0.3 s) and answers lookups; `matcher()`
+`gazetteer()` loads the files once per process (their parsed records cached) and answers lookups; `matcher()`
 finds their names in text.
 """
 
 from __future__ import annotations
 
 import functools
+import marshal
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from civic.config import RESOURCES_DIR
+from civic.config import RESOURCES_DIR, cached
 from civic.wordtrie import trie_pattern
 
 DIVISIONS_FILE = RESOURCES_DIR / "gazetteer_divisions.tsv"
@@ -481,5 +482,29 @@ def matcher() -> Matcher:
 
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """The shipped gazetteer, loaded once per process."""
-    return Gazetteer(load_divisions(), load_streets(), load_aliases(), load_communities())
+    """The shipped gazetteer, loaded once per process: its records are read from civic's cache
+    (civic.config.cached, keyed by the files and this module) when the files were read before."""
+    files = (DIVISIONS_FILE, STREETS_FILE, ALIASES_FILE, COMMUNITIES_FILE)
+    inputs = [*map(_contents, files), Path(__file__).read_bytes()]
+    return cached("gazetteer", inputs, lambda: _packed_records(*files), _unpacked)
+
+
+def _contents(path: Path) -> bytes:
+    """The bytes of a gazetteer file; b"" when unreadable (its loader then names the problem)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _packed_records(divisions: Path, streets: Path, aliases: Path, communities: Path) -> bytes:
+    """The files' records, checked by their loaders: marshal of (divisions, streets, aliases) as
+    lists of field tuples and the community names joined by newlines."""
+    return marshal.dumps(([tuple(d) for d in load_divisions(divisions)], [tuple(s) for s in load_streets(streets)],
+                          [tuple(a) for a in load_aliases(aliases)], "\n".join(sorted(load_communities(communities)))))
+
+
+def _unpacked(data: bytes) -> Gazetteer:
+    divisions, streets, aliases, communities = marshal.loads(data)
+    return Gazetteer(list(map(Division._make, divisions)), list(map(Street._make, streets)),
+                     list(map(Alias._make, aliases)), frozenset(communities.split()))

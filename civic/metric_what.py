@@ -19,14 +19,9 @@ import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import jieba
 
 from civic.config import RESOURCES_DIR
-
-if TYPE_CHECKING:
-    import jieba.posseg
+from civic.tokenizer import PosTagger, pos_tagger
 
 WORDS_FILE = RESOURCES_DIR / "metric_words.csv"
 WORD_ROLES = ("verb", "tail", "noun", "light", "place", "title", "generic")
@@ -72,34 +67,10 @@ _TITLES_LONGEST_FIRST = sorted(WORDS["title"], key=lambda word: (-len(word), wor
 
 
 @functools.cache
-def _tagger() -> jieba.posseg.POSTokenizer:
-    """A part-of-speech tagger on a private jieba dictionary with the metric nouns added.
-
-    jieba.posseg is imported here, not with this module: its import reads jieba's whole
-    dictionary (0.6 s), which only the processes that parse need."""
-    tokenizer = jieba.Tokenizer()
-    for word in WORDS["noun"]:
-        tokenizer.add_word(word, freq=100_000, tag="n")
-    tokenizer.check_initialized()
-    for word in WORDS["verb"] | WORDS["light"] | WORDS["title"]:
-        if word not in tokenizer.FREQ:  # known verbs keep their tags (专项整治 is a noun phrase)
-            tokenizer.add_word(word, tag="v")
-    return _private_tagger(tokenizer)
-
-
-def _private_tagger(tokenizer: jieba.Tokenizer) -> jieba.posseg.POSTokenizer:
-    """A POSTokenizer over `tokenizer`. On jieba's default dictionary it copies the word tags that
-    jieba.posseg read at import instead of parsing the file again (0.6 s per process); civic never
-    adds words to jieba's global tagger, so that table is still the file's."""
-    import jieba.posseg
-
-    shared = jieba.posseg.dt
-    if tokenizer.dictionary != shared.tokenizer.dictionary:
-        return jieba.posseg.POSTokenizer(tokenizer)
-    tagger = object.__new__(jieba.posseg.POSTokenizer)  # its __init__ would read the dictionary file again
-    tagger.tokenizer = tokenizer
-    tagger.word_tag_tab = dict(shared.word_tag_tab)  # a copy: our words must not reach the global tagger
-    return tagger
+def _tagger() -> PosTagger:
+    """A part-of-speech tagger on jieba's dictionary with the metric nouns added as nouns and the
+    verbs, light verbs and titles it lacks as verbs (civic.tokenizer.pos_tagger, cached on disk)."""
+    return pos_tagger(WORDS["noun"], WORDS["verb"] | WORDS["light"] | WORDS["title"])
 
 
 def read_what(text: str, start: int, end: int, consumed: int, kind: str, *,
@@ -134,14 +105,14 @@ def pos_tokens(text: str) -> list[tuple[str, str]]:
 @functools.lru_cache(maxsize=1 << 14)  # clauses and noun runs recur across a corpus (宣传册, 志愿者); ~10 MB
 def _pos_tokens(text: str) -> tuple[tuple[str, str], ...]:
     tokens = []
-    for token in _tagger().lcut(text, HMM=False):  # no guessing of unknown words: 3x faster, same heads
-        verb = token.word[:2]
-        if any(char.isdigit() for char in token.word):
-            tokens.append((token.word, "m"))
-        elif len(token.word) >= 4 and verb in WORDS["verb"] and not _is_nominal(token.word, token.flag):
-            tokens += [(verb, "v"), (token.word[2:], "n")]
+    for word, flag in _tagger().cut(text):  # no guessing of unknown words (no HMM): 3x faster, same heads
+        verb = word[:2]
+        if any(char.isdigit() for char in word):
+            tokens.append((word, "m"))
+        elif len(word) >= 4 and verb in WORDS["verb"] and not _is_nominal(word, flag):
+            tokens += [(verb, "v"), (word[2:], "n")]
         else:
-            tokens.append((token.word, token.flag))
+            tokens.append((word, flag))
     return tuple(tokens)
 
 

@@ -21,17 +21,23 @@ jieba's `load_userdict`, so both engines get the same (word, frequency) pairs th
 `add_word`. One difference is bridged: jieba's `add_word` adds the new frequency to the
 dictionary total without removing a replaced word's old one, rjieba replaces it; we only add
 words the base dictionary does not already hold, so the totals stay equal.
+
+`PosTagger` tags words with their part of speech as `jieba.posseg` does without the HMM, over a
+snapshot of the jieba dictionary with extra words, cached by `pos_tagger` (see its docstring).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import marshal
+import math
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
-from civic.config import RESOURCES_DIR
+from civic.config import RESOURCES_DIR, cached
 
 CAMPAIGN_FILE = RESOURCES_DIR / "userdict_campaign.txt"
 
@@ -184,3 +190,119 @@ def make_tokenizer(kind: Literal["rjieba", "jieba"] = "rjieba",
     if kind not in ENGINES:
         raise ValueError(f"unknown tokenizer {kind!r}: expected one of {', '.join(ENGINES)}")
     return ENGINES[kind](user_words)
+
+
+# jieba.posseg's own patterns: blocks of words, and what splits the rest.
+_POS_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._]+)")
+_POS_SKIP = re.compile("(\r\n|\\s)")
+_POS_NUMBER = re.compile(r"[\.0-9]+")
+_POS_LATIN = re.compile(r"[a-zA-Z0-9]+")
+_POS_LATIN_CHAR = re.compile(r"^[a-zA-Z0-9]$")
+
+
+class PosTagger:
+    """Part-of-speech tagger: the (word, flag) pairs of `jieba.posseg.POSTokenizer.lcut(text, HMM=False)`
+    over the same dictionary (tests/test_tokenizer.py compares them), from a `pos_lexicon` snapshot.
+
+    The snapshot keeps the dictionary in one shard per first character, read when a text holding
+    that character is first tagged: every word a text can match starts with one of its characters.
+    A page needs about a tenth of the dictionary, read in milliseconds, where jieba loads all of it
+    (0.5-1 s) and jieba.posseg reads its whole dictionary file again on import.
+    """
+
+    def __init__(self, lexicon: bytes) -> None:
+        self.total, self._shards = marshal.loads(lexicon)
+        self._log_total = math.log(self.total)
+        self.freq: dict[str, int] = {}  # word or prefix of a word -> frequency (0 for a bare prefix)
+        self.tags: dict[str, str] = {}
+
+    def cut(self, text: str) -> list[tuple[str, str]]:
+        """(word, flag) pairs of `text` in order, spaces and punctuation included (flag x)."""
+        for char in set(text).intersection(self._shards):
+            freq, tags = marshal.loads(self._shards.pop(char))
+            self.freq.update(freq)
+            self.tags.update(tags)
+        pairs: list[tuple[str, str]] = []
+        for block in _POS_BLOCK.split(text):
+            if _POS_BLOCK.match(block):
+                pairs += self._cut_block(block)
+                continue
+            for piece in _POS_SKIP.split(block):
+                if _POS_SKIP.match(piece):
+                    pairs.append((piece, "x"))
+                    continue
+                for char in piece:  # jieba tests the whole piece for Latin letters, each char for digits
+                    pairs.append((char, "m" if _POS_NUMBER.match(char) else "eng" if _POS_LATIN.match(piece) else "x"))
+        return pairs
+
+    def _cut_block(self, block: str) -> list[tuple[str, str]]:
+        """jieba's most probable route through the dictionary words of `block` (get_DAG and calc),
+        a run of single Latin letters and digits joined as one `eng` word."""
+        freq, size = self.freq, len(block)
+        dag = []
+        for k in range(size):
+            ends, i, fragment = [], k, block[k]
+            while i < size and fragment in freq:
+                if freq[fragment]:
+                    ends.append(i)
+                i += 1
+                fragment = block[k:i + 1]
+            dag.append(ends or [k])
+        route = [(0.0, 0)] * (size + 1)
+        log_total = self._log_total
+        for k in range(size - 1, -1, -1):
+            route[k] = max((math.log(freq.get(block[k:x + 1]) or 1) - log_total + route[x + 1][0], x) for x in dag[k])
+        pairs, latin, x = [], "", 0
+        while x < size:
+            y = route[x][1] + 1
+            word = block[x:y]
+            if _POS_LATIN_CHAR.match(word):
+                latin += word
+            else:
+                if latin:
+                    pairs.append((latin, "eng"))
+                    latin = ""
+                pairs.append((word, self.tags.get(word, "x")))
+            x = y
+        if latin:
+            pairs.append((latin, "eng"))
+        return pairs
+
+
+def pos_lexicon(nouns: Iterable[str], verbs: Iterable[str]) -> bytes:
+    """A `PosTagger` snapshot of jieba's dictionary with `nouns` added as frequent nouns (n, frequency
+    100,000) and the `verbs` it lacks as verbs (v, jieba's suggested frequency), in sorted order.
+
+    Format: marshal of (total frequency, {first character: marshal of ({word: frequency},
+    {word: flag})}), the words and prefixes of jieba's `Tokenizer.FREQ` and the flags of
+    `POSTokenizer.word_tag_tab` grouped by their first character.
+    """
+    import jieba
+    import jieba.posseg
+
+    tokenizer = jieba.Tokenizer()
+    for word in sorted(nouns):
+        tokenizer.add_word(word, freq=100_000, tag="n")
+    tokenizer.check_initialized()
+    for word in sorted(verbs):
+        if word not in tokenizer.FREQ:  # known verbs keep their tags (专项整治 is a noun phrase)
+            tokenizer.add_word(word, tag="v")
+    tags = {**jieba.posseg.dt.word_tag_tab, **tokenizer.user_word_tag_tab}
+    shards: dict[str, tuple[dict[str, int], dict[str, str]]] = {}
+    for word, freq in tokenizer.FREQ.items():
+        shards.setdefault(word[0], ({}, {}))[0][word] = freq
+    for word, flag in tags.items():
+        shards.setdefault(word[0], ({}, {}))[1][word] = flag
+    return marshal.dumps((tokenizer.total, {char: marshal.dumps(shard) for char, shard in shards.items()}))
+
+
+def pos_tagger(nouns: Iterable[str], verbs: Iterable[str]) -> PosTagger:
+    """A `PosTagger` over `pos_lexicon(nouns, verbs)`, kept in civic's cache (civic.config.cached)
+    under a key of the words, jieba's dictionary and code, and this module: jieba is imported
+    only when the snapshot has to be made."""
+    nouns, verbs = sorted(nouns), sorted(verbs)
+    jieba_dir = Path(importlib.util.find_spec("jieba").origin).parent
+    inputs = ["\n".join(nouns).encode(), "\n".join(verbs).encode(), (jieba_dir / "dict.txt").read_bytes(),
+              (jieba_dir / "__init__.py").read_bytes(), (jieba_dir / "posseg" / "__init__.py").read_bytes(),
+              Path(__file__).read_bytes()]
+    return cached("pos-lexicon", inputs, lambda: pos_lexicon(nouns, verbs), PosTagger)

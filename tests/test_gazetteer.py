@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from civic import gazetteer as gazetteer_module
 from civic.gazetteer import (
     GazetteerError,
     gazetteer,
@@ -177,6 +178,56 @@ def test_loader_errors_name_file_and_line(tmp_path, loader, content, message):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(GazetteerError, match="nowhere.tsv: cannot read"):
         load_streets(tmp_path / "nowhere.tsv")
+
+
+# --- the cached records -------------------------------------------------------------------------
+
+FILES = ("DIVISIONS_FILE", "STREETS_FILE", "ALIASES_FILE", "COMMUNITIES_FILE")
+
+
+@pytest.fixture()
+def copied_files(tmp_path, monkeypatch):
+    """The shipped files copied to tmp_path and made the gazetteer's, with a cache folder of its own;
+    `gazetteer()` is loaded again before and after."""
+    monkeypatch.setenv("CIVIC_CACHE", str(tmp_path / "cache"))
+    for name in FILES:
+        source = getattr(gazetteer_module, name)
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+        monkeypatch.setattr(gazetteer_module, name, tmp_path / source.name)
+    gazetteer.cache_clear()
+    yield tmp_path
+    gazetteer.cache_clear()
+
+
+def test_cached_records_are_the_files_records(copied_files):
+    first = gazetteer()
+    gazetteer.cache_clear()
+    cached = gazetteer()
+    assert len(list((copied_files / "cache").glob("gazetteer-*.bin"))) == 1
+    assert cached is not first
+    assert cached.streets == load_streets() == first.streets
+    assert list(cached.divisions.values()) == load_divisions()
+    assert cached.aliases == load_aliases()
+    assert cached.communities == load_communities()
+
+
+def test_an_edited_file_is_read_again(copied_files):
+    assert "新设街道" not in gazetteer().streets_by_name
+    with (copied_files / "gazetteer_streets.tsv").open("a", encoding="utf-8") as streets:
+        streets.write("410103099000\t新设街道\t410103\tquhua\n")
+    gazetteer.cache_clear()
+    (street,) = gazetteer().streets_by_name["新设街道"]
+    assert gazetteer().street_chain(street).district == "二七区"
+    assert len(list((copied_files / "cache").glob("gazetteer-*.bin"))) == 1
+
+
+def test_a_broken_file_is_named_even_after_a_cached_load(copied_files):
+    gazetteer()
+    with (copied_files / "gazetteer_streets.tsv").open("a", encoding="utf-8") as streets:
+        streets.write("410103099000\t新设\t410103\tquhua\n")
+    gazetteer.cache_clear()
+    with pytest.raises(GazetteerError, match="gazetteer_streets.tsv:.*'新设' does not end in"):
+        gazetteer()
 
 
 # --- the build script, on two miniature wheels --------------------------------------------------

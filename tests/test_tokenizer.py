@@ -12,6 +12,7 @@ from civic.tokenizer import (
     Tokenizer,
     UserDictError,
     make_tokenizer,
+    pos_tagger,
     read_user_words,
     user_dictionary,
 )
@@ -112,3 +113,53 @@ def test_read_user_words_names_file_and_line(tmp_path, content, line):
 ])
 def test_engines_agree_on_odd_text(engines, text):
     assert engines["rjieba"].cut(text) == engines["jieba"].cut(text)
+
+
+# --- the part-of-speech tagger ---------------------------------------------------------------
+
+NOUNS = ("宣传册", "志愿者", "垃圾箱")
+VERBS = ("劝导", "整治", "获评为")
+
+
+@pytest.fixture(scope="module")
+def reference_tagger():
+    """jieba.posseg over a private jieba dictionary with the same words, added as pos_lexicon does."""
+    import jieba
+    import jieba.posseg
+
+    tokenizer = jieba.Tokenizer()
+    for word in sorted(NOUNS):
+        tokenizer.add_word(word, freq=100_000, tag="n")
+    tokenizer.check_initialized()
+    for word in sorted(VERBS):
+        if word not in tokenizer.FREQ:
+            tokenizer.add_word(word, tag="v")
+    return jieba.posseg.POSTokenizer(tokenizer)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """A cache folder of this module's own (the tagger snapshot is made once for its tests)."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CIVIC_CACHE", str(folder))
+        yield folder
+
+
+@pytest.mark.parametrize("text", [
+    *(page.read_text(encoding="utf-8", errors="surrogateescape") for page in PAGES),
+    "", " ", "\r\n", "种植苗木", "发放宣传册3000册，劝导整治机动车乱停放125辆",
+    "ABC 12.5%的a1b2 c3，\r\n x y\tz B超T恤", "ｆｕｌｌ２００", "😀创文😀", "\ud800创文\udfff文明城市",
+])
+def test_tagger_gives_jieba_posseg_words_and_flags(cache, reference_tagger, text):
+    expected = [(pair.word, pair.flag) for pair in reference_tagger.lcut(text, HMM=False)]
+    assert pos_tagger(NOUNS, VERBS).cut(text) == expected
+
+
+def test_tagger_snapshot_is_cached_and_follows_its_words(cache):
+    assert pos_tagger(NOUNS, VERBS).cut("发放宣传册") == [("发放", "v"), ("宣传册", "n")]
+    (snapshot,) = cache.glob("pos-lexicon-*.bin")
+    assert pos_tagger(reversed(NOUNS), VERBS).cut("宣传册") == [("宣传册", "n")]  # same words, same file
+    assert list(cache.glob("pos-lexicon-*.bin")) == [snapshot]
+    assert pos_tagger(NOUNS[1:], VERBS).cut("发放宣传册") != [("发放", "v"), ("宣传册", "n")]  # 宣传册 dropped
+    assert not snapshot.exists()
