@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -143,15 +144,22 @@ def _write_refined(gen: Path, bucket: int, refined: pd.DataFrame, places: pd.Dat
 def _fingerprints(refined: pd.DataFrame, places: pd.DataFrame) -> dict[int, str]:
     """Bucket -> fingerprint of what the refinement returned for its candidates (article place
     columns and places rows); buckets without candidates have none."""
-    return {bucket: f"{prints}/{_hash_rows(places[places['bucket'] == bucket])}"
-            for bucket, prints in ((int(b), _hash_rows(rows)) for b, rows in refined.groupby("bucket", sort=True))}
+    places_prints = _hash_rows(places)
+    return {bucket: f"{prints}/{places_prints.get(bucket, '0:0')}" for bucket, prints in _hash_rows(refined).items()}
 
 
-def _hash_rows(df: pd.DataFrame) -> str:
-    """Row count and sum of 64-bit row hashes: ignores row order (the refinement is deterministic,
-    so equal content comes in equal order)."""
-    hashes = pd.util.hash_pandas_object(df.drop(columns="bucket"), index=False).to_numpy()
-    return f"{len(hashes)}:{int(hashes.sum()):x}"
+def _hash_rows(df: pd.DataFrame) -> dict[int, str]:
+    """Bucket -> row count and sum (modulo 2**64) of the 64-bit hashes of its rows, `count:hex`: ignores
+    row order (the refinement is deterministic, so equal content comes in equal order). One hash
+    pass over the frame, summed per bucket."""
+    if df.empty:
+        return {}
+    buckets = df["bucket"].to_numpy()
+    order = np.argsort(buckets, kind="stable")
+    hashes = pd.util.hash_pandas_object(df.drop(columns="bucket"), index=False).to_numpy()[order]
+    keys, starts, counts = np.unique(buckets[order], return_index=True, return_counts=True)
+    sums = np.add.reduceat(hashes, starts)  # uint64: wraps around as a per-bucket .sum() does
+    return {int(bucket): f"{count}:{int(total):x}" for bucket, count, total in zip(keys, counts, sums, strict=True)}
 
 
 def _arrow_frame(name: str, df: pd.DataFrame) -> pa.Table:
