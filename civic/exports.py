@@ -45,8 +45,14 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
         df = df.reset_index()
     out = df.rename(columns=lambda c: neutralise(str(c)))
     for column in out.columns:
-        if _is_text(out[column]):
-            out[column] = out[column].map(neutralise)
+        series = out[column]
+        if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(series.dtype):
+            # str columns hold only text: one vectorised test, a copy only of the columns that need it
+            risky = series.str.startswith(FORMULA_TRIGGERS).fillna(False).astype(bool)
+            if risky.any():
+                out[column] = series.where(~risky, "'" + series)
+        elif _is_text(series):
+            out[column] = series.map(neutralise)
     return out
 
 
@@ -54,7 +60,18 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """`df` as CSV bytes: UTF-8 with BOM (Excel opens Chinese correctly), comma-separated,
     CRLF rows (RFC 4180; a cell holding a lone CR or LF is then quoted, so it cannot split a
     row), header row, formulas neutralised, missing values empty."""
-    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return _csv_bytes(safe_frame(df))
+
+
+def download_bytes(df: pd.DataFrame, sheet_name: str = "data") -> tuple[bytes, bytes]:
+    """`to_csv_bytes(df)` and `to_xlsx_bytes(df, sheet_name)`, the frame made safe once; no .xlsx
+    (empty bytes) when `df` has more rows than a sheet holds."""
+    frame = safe_frame(df)
+    return _csv_bytes(frame), _xlsx_bytes(frame, sheet_name) if len(frame) <= EXCEL_MAX_ROWS else b""
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
@@ -75,7 +92,11 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
     if len(df) > EXCEL_MAX_ROWS:
         raise ValueError(f"{len(df):,} rows do not fit in an Excel sheet (at most {EXCEL_MAX_ROWS:,}); "
                          "download CSV instead")
-    frame = safe_frame(df)
+    return _xlsx_bytes(safe_frame(df), sheet_name)
+
+
+def _xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
+    """The workbook of `to_xlsx_bytes` for a frame already made safe (`safe_frame`)."""
     sheet = _EXCEL_ILLEGAL.sub("", re.sub(r"[\[\]:*?/\\]", "_", sheet_name)).strip("'")[:31] or "data"
     letters = [_column_letter(i) for i in range(len(frame.columns))]
     last = f"{letters[-1]}{len(frame) + 1}" if letters else "A1"
