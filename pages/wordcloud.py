@@ -24,7 +24,8 @@ if app.require_data(f):
             st.warning(app.t("cloud.no_font", detail=str(missing)))
         else:
             pairs = tuple(zip(terms["term"], terms["count"].astype(int), strict=True))
-            st.image(app.cloud_png(pairs, words, str(font)), width="stretch")
+            # PNG as made: "auto" would decode it and encode it again as JPEG on every run (~10 ms)
+            st.image(app.cloud_png(pairs, words, str(font)), width="stretch", output_format="PNG")
     with table:
         st.subheader(app.t("cloud.top_terms"))
         st.dataframe(terms, hide_index=True, key="wc_terms", height=460, column_config=app.column_labels(terms))
