@@ -79,17 +79,19 @@ ROLLUPS["street_day_terms"] = ("Every term per street, day and theme set (no cut
 _TABLES = ("articles", "themes", "metrics", "terms", "people")
 _UNITS = ", ".join(f"'{u}'" for u in PEOPLE_UNITS + ITEM_UNITS)
 _DAY_KEYS = ("province", "city", "district", "street", "month", "themes", "date")
+_ORDER = ("month",) + tuple(k for k in _DAY_KEYS if k != "month")
+"""Order of a part's rows (then those of the family's keys): month first, so a month filter skips row groups."""
 
-# Every article of some table parts (views `articles`, `themes`, ...) with its theme set and flags.
+# Every article of some table parts (views `articles`, `metrics`, `people`) with its theme set and flags;
+# the theme set from the article's own copy of its theme ids (sorted, comma-separated), not the themes table.
 _ARTICLES = f"""
-    WITH ts AS (SELECT article_id, list_sort(list(DISTINCT theme)) AS themes FROM themes GROUP BY 1),
-         mf AS (SELECT article_id, bool_or(unit IN ({_UNITS})) AS counted FROM metrics GROUP BY 1),
+    WITH mf AS (SELECT article_id, bool_or(unit IN ({_UNITS})) AS counted FROM metrics GROUP BY 1),
          pf AS (SELECT DISTINCT article_id FROM people)
     SELECT a.article_id, a.province, a.city, a.district, a.street, a.month, a.date, a.is_caption,
-           coalesce(ts.themes, []::VARCHAR[]) AS themes, mf.article_id IS NOT NULL AS has_metrics,
-           coalesce(mf.counted, false) AS counted, pf.article_id IS NOT NULL AS has_people
-    FROM articles a LEFT JOIN ts USING (article_id) LEFT JOIN mf USING (article_id)
-    LEFT JOIN pf USING (article_id)"""
+           CASE WHEN a.themes = '' THEN []::VARCHAR[] ELSE string_split(a.themes, ',') END AS themes,
+           mf.article_id IS NOT NULL AS has_metrics, coalesce(mf.counted, false) AS counted,
+           pf.article_id IS NOT NULL AS has_people
+    FROM articles a LEFT JOIN mf USING (article_id) LEFT JOIN pf USING (article_id)"""
 
 GROUPS = 8  # a rollup is stored in this many parts, by a hash of (province, city, district, month)
 # (few parts: a query opens every part, and 64 made page queries 3-5 times slower than 8 at 1M articles)
@@ -122,27 +124,57 @@ _FINAL = {"articles": "sum(articles)::BIGINT", "captions": "sum(captions)::BIGIN
 """Each measure of a rollup from its family's state rows (a day row's full date is its only date)."""
 
 
-def _state_sql(family: str, articles: str) -> str:
-    """State rows of `family` (with their group `g`) over the table parts in view: `articles` is their
-    `_ARTICLES` with a `cell` id, `{articles}_cells` the keys of each cell (grouping by one integer
-    instead of seven keys, one a list, is what makes this fast)."""
+def _cell_state_sql(family: str, articles: str) -> str:
+    """State rows of `family` over the table parts in view, by the id `cell` of their day-level cell instead
+    of its keys: `articles` is their `_ARTICLES` with a `cell` id (grouping by one integer instead of seven
+    keys, one a list, is what makes this fast)."""
     _, select, source, _, _ = _STATE[family]
-    source = source.replace("art a", f"{articles} a")
+    return f"SELECT a.cell, {select} FROM {source.replace('art a', f'{articles} a')} GROUP BY ALL"
+
+
+def _state_sql(family: str, articles: str) -> str:
+    """State rows of `family` with their group `g` and the keys of their cell (from `{articles}_cells`)."""
     return (f"SELECT c.g, {', '.join(f'c.{k}' for k in _DAY_KEYS)}, s.* EXCLUDE (cell) "
-            f"FROM (SELECT a.cell, {select} FROM {source} GROUP BY ALL) s JOIN {articles}_cells c USING (cell)")
+            f"FROM ({_cell_state_sql(family, articles)}) s JOIN {articles}_cells c USING (cell)")
 
 
 def _articles_sql(con, articles: str) -> None:
     """Make the temp table named `articles` of `_ARTICLES` over the table parts in view, with the id `cell`
-    of its day-level cell, and `{articles}_cells`: each cell's id, group `g` and keys."""
+    of its day-level cell, and `{articles}_cells`: each cell's id, the id `month_cell` of its month-level
+    cell, its group `g` and its keys. Ids are numbered in the order (g, `_ORDER`): ordering a group's rows
+    by id orders them by their keys."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE {articles}_all AS {_ARTICLES}")
-    keys = ", ".join(_DAY_KEYS)
+    order = ", ".join(_ORDER)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {articles}_cells AS
-                    SELECT row_number() OVER () AS cell, {_GROUP} AS g, a.* FROM (SELECT DISTINCT {keys}
-                                                                                  FROM {articles}_all) a""")
+                    SELECT row_number() OVER (ORDER BY g, {order}) AS cell,
+                           dense_rank() OVER (ORDER BY g, {order.removesuffix(', date')}) AS month_cell, *
+                    FROM (SELECT {_GROUP} AS g, a.* FROM (SELECT DISTINCT {', '.join(_DAY_KEYS)}
+                                                          FROM {articles}_all) a)""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {articles} AS SELECT a.*, c.cell FROM {articles}_all a
                     JOIN {articles}_cells c ON {_same(_DAY_KEYS, 'a', 'c')}""")
     con.execute(f"DROP TABLE {articles}_all")
+
+
+def _fresh_sql(name: str, group: int) -> str:
+    """Rows of rollup `name`, or of its family's state parts when `name` is `street_day<family>!state`,
+    for `group` from the temp table `state` of `_cell_state_sql` over all table parts, in part order."""
+    family = name.removesuffix("!state").removeprefix("street_day").removeprefix("street_month")
+    extra = ", ".join(("",) + _STATE[family][0])
+    if name.endswith("!state"):
+        keys = ", ".join(f"c.{k}" for k in _DAY_KEYS)
+        return (f"SELECT {keys}, s.* EXCLUDE (cell) FROM state s JOIN art_cells c USING (cell) WHERE c.g = {group} "
+                f"ORDER BY s.cell{extra}")
+    cell = "cell" if name.startswith("street_day") else "month_cell"
+    columns = [c for c in ROLLUPS[name][1] if c != "rank"]
+    keys = [c for c in columns if c not in _FINAL and c not in _STATE[family][0]]
+    measures = ", ".join(f"{_FINAL[c]} AS {c}" for c in columns if c in _FINAL)
+    rows = (f"SELECT c.{cell} AS id{extra}, {measures} FROM state s JOIN art_cells c USING (cell) "
+            f"WHERE c.g = {group} GROUP BY ALL")
+    if name.endswith("_terms"):
+        rows = f"SELECT *, row_number() OVER (PARTITION BY id ORDER BY count DESC, term) AS rank FROM ({rows})"
+        rows += f" QUALIFY rank <= {TOP_TERMS}"
+    cells = f"(SELECT DISTINCT {cell} AS id, {', '.join(keys)} FROM art_cells WHERE g = {group})"
+    return f"SELECT {', '.join(ROLLUPS[name][1])} FROM ({rows}) r JOIN {cells} k USING (id) ORDER BY id{extra}"
 
 
 def _state_rollup(family: str) -> str | None:
@@ -205,8 +237,9 @@ def _negated_sql(family: str, rows: str) -> str:
 def fingerprint() -> str:
     """Hash of everything that shapes the rollups' state and rows; a state made by other code is never reused."""
     text = "\n".join([str(GROUPS), str(TOP_TERMS), _ARTICLES]
-                     + [_state_sql(f, "") + _update_sql(f, "", "") for f in _STATE]
-                     + [_final_sql(name, "") for name in ROLLUPS])
+                     + [_state_sql(f, "") + _update_sql(f, "", "") + _fresh_sql(f"street_day{f}!state", 0)
+                        for f in _STATE]
+                     + [_final_sql(name, "") + _fresh_sql(name, 0) for name in ROLLUPS])
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
@@ -289,39 +322,57 @@ def build_rollups(gen: Path, previous: Path | None = None) -> None:
     try:
         for name in _TABLES:
             con.register(f"empty_{name}", store.schema(name).empty_table())
-        changed = _changed_buckets(gen, previous) if previous is not None else None
-        if changed is not None:
+        if previous is None:
+            _views(con, gen, None)
+            _articles_sql(con, "art")
+            for family in _STATE:
+                _write_fresh(con, root, family)
+        else:
+            changed = _changed_buckets(gen, previous)
             _changed_articles(con, gen, previous, changed)
-        for side, source in (("new", gen), ("old", previous)):  # the change: new rows minus old rows
-            if source is not None:
-                _views(con, source, changed, "changed" if changed is not None else None)
+            for side, source in (("new", gen), ("old", previous)):  # the change: new rows minus old rows
+                _views(con, source, changed, "changed")
                 _articles_sql(con, "art")
                 for family in _STATE:
                     rows = _state_sql(family, "art")
                     con.execute(f"CREATE OR REPLACE TEMP TABLE state{family}_{side} AS "
                                 f"{rows if side == 'new' else _negated_sql(family, rows)}")
-        for family, (extra, _, _, measures, _) in _STATE.items():
-            rows = f"SELECT * FROM state{family}_new"
-            if previous is not None:  # net of rows that did not change (a bucket is rewritten whole)
-                moved = " OR ".join(f"sum({m}) <> 0" for m in measures)
-                rows = (f"SELECT g, {', '.join(_DAY_KEYS + extra)}, {_sums(measures)} "
-                        f"FROM ({rows} UNION ALL SELECT * FROM state{family}_old) GROUP BY ALL HAVING {moved}")
-            con.execute(f"CREATE OR REPLACE TEMP TABLE state AS {rows}")
-            touched = {g for (g,) in con.execute("SELECT DISTINCT g FROM state").fetchall()}
-            _write_family(con, root, previous, family, set(range(GROUPS)) if previous is None else touched)
-            con.execute(f"DROP TABLE state{family}_new; DROP TABLE IF EXISTS state{family}_old")
+            for family, (extra, _, _, measures, _) in _STATE.items():
+                moved = " OR ".join(f"sum({m}) <> 0" for m in measures)  # net of rows that did not change
+                con.execute(f"""CREATE OR REPLACE TEMP TABLE state AS
+                                SELECT g, {', '.join(_DAY_KEYS + extra)}, {_sums(measures)}
+                                FROM (SELECT * FROM state{family}_new UNION ALL SELECT * FROM state{family}_old)
+                                GROUP BY ALL HAVING {moved}""")
+                touched = {g for (g,) in con.execute("SELECT DISTINCT g FROM state").fetchall()}
+                _write_family(con, root, previous, family, touched)
+                con.execute(f"DROP TABLE state{family}_new; DROP TABLE state{family}_old")
         (root / "state" / "FINGERPRINT").write_text(fingerprint(), encoding="utf-8")
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
 
 
-def _write_family(con, root: Path, previous: Path | None, family: str, touched: set[int]) -> None:
-    """Write the state parts and rollup parts of `family` for the `touched` groups (temp table `state`:
-    their whole state when `previous` is None, else the signed change), and link the others from `previous`."""
+def _write_fresh(con, root: Path, family: str) -> None:
+    """Write every state part and rollup part of `family` from all table parts (temp tables `art`, `art_cells`)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE state AS {_cell_state_sql(family, 'art')}")
+    groups = sorted(g for (g,) in con.execute("SELECT DISTINCT g FROM state JOIN art_cells USING (cell)").fetchall())
+    names = [n for n in (f"street_day{family}", f"street_month{family}") if n != _state_rollup(family)]
+    folders = {f"street_day{family}!state": _state_folder(root, family)} | {n: root / f"{n}.parquet" for n in names}
+    for name, folder in folders.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        for group in groups:
+            con.execute(f"COPY ({_fresh_sql(name, group)}) TO {_quoted(folder / f'part-{group:02x}.parquet')} "
+                        f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})")
+        if not groups and (name in names or _state_rollup(family)):  # a rollup has at least one part
+            con.execute(f"COPY ({_fresh_sql(name, -1)}) TO {_quoted(folder / 'part-empty.parquet')} (FORMAT parquet)")
+
+
+def _write_family(con, root: Path, previous: Path, family: str, touched: set[int]) -> None:
+    """Write the state parts and rollup parts of `family` for the `touched` groups from `previous`'s and the
+    signed change (temp table `state`), and link the others from `previous`."""
     names = [n for n in (f"street_day{family}", f"street_month{family}") if n != _state_rollup(family)]
     folders = {n: root / f"{n}.parquet" for n in names} | {"state": _state_folder(root, family)}
-    old = {k: previous / "rollups" / f.relative_to(root) for k, f in folders.items()} if previous else {}
+    old = {k: previous / "rollups" / f.relative_to(root) for k, f in folders.items()}
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
     for group in range(GROUPS):
@@ -332,27 +383,23 @@ def _write_family(con, root: Path, previous: Path | None, family: str, touched: 
                     os.link(old[key] / part, folder / part)
             continue
         delta = f"(SELECT * FROM state WHERE g = {group})"
-        rows, kept = delta, {}
-        if previous is not None:  # rows of cells the change does not reach are kept as they are
-            before = old["state"] / part
-            old_rows = f"(SELECT {group} AS g, * FROM read_parquet({_quoted(before)}))" if before.exists() else \
-                f"({delta} LIMIT 0)"
-            same = _same(("g",) + _DAY_KEYS + _STATE[family][0], "o", "d")
-            reached = f"(SELECT o.* FROM {old_rows} o SEMI JOIN {delta} d ON {same})"
-            rows = (f"(SELECT o.* FROM {old_rows} o ANTI JOIN {delta} d ON {same} "
-                    f"UNION ALL BY NAME {_update_sql(family, reached, delta)})")
-            kept = {n: f"read_parquet({_quoted(old[n] / part)})" for n in names if (old[n] / part).exists()}
-        if previous is not None:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE state_part AS {rows}")
-            rows = "state_part"
-        if not con.execute(f"SELECT count(*) FROM {rows}").fetchone()[0]:
+        before = old["state"] / part  # rows of cells the change does not reach are kept as they are
+        old_rows = f"(SELECT {group} AS g, * FROM read_parquet({_quoted(before)}))" if before.exists() else \
+            f"({delta} LIMIT 0)"
+        same = _same(("g",) + _DAY_KEYS + _STATE[family][0], "o", "d")
+        reached = f"(SELECT o.* FROM {old_rows} o SEMI JOIN {delta} d ON {same})"
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE state_part AS
+                        SELECT o.* FROM {old_rows} o ANTI JOIN {delta} d ON {same}
+                        UNION ALL BY NAME {_update_sql(family, reached, delta)}""")
+        kept = {n: f"read_parquet({_quoted(old[n] / part)})" for n in names if (old[n] / part).exists()}
+        if not con.execute("SELECT count(*) FROM state_part").fetchone()[0]:
             continue
-        order = ", ".join(("month",) + tuple(k for k in _DAY_KEYS if k != "month") + _STATE[family][0])
+        order = ", ".join(_ORDER + _STATE[family][0])
         target = _quoted(folders["state"] / part)
-        con.execute(f"COPY (SELECT * EXCLUDE (g) FROM {rows} ORDER BY {order}) TO {target} "
+        con.execute(f"COPY (SELECT * EXCLUDE (g) FROM state_part ORDER BY {order}) TO {target} "
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})")
         for name in names:
-            final = _final_sql(name, rows, kept[name], delta) if name in kept else _final_sql(name, rows)
+            final = _final_sql(name, "state_part", *((kept[name], delta) if name in kept else ()))
             con.execute(f"COPY ({final}) TO {_quoted(folders[name] / part)} "
                         f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})")
     for name in names:
