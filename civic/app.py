@@ -61,9 +61,10 @@ def uncached(name: str, *args: Any) -> Callable[[], Any]:
 
 
 def street_panels(f: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Top streets, their theme counts and their metric totals (see civic.queries)."""
-    return (query("top_streets", f, limit), query("street_theme_counts", f, limit),
-            query("street_metric_totals", f, limit))
+    """Top streets, their theme counts and their metric totals (see civic.queries); the top streets
+    are queried once, for all three."""
+    top = query("top_streets", f, limit)
+    return top, query("street_theme_counts", f, limit, top=top), query("street_metric_totals", f, limit, top=top)
 
 
 def is_built() -> bool:

@@ -183,6 +183,10 @@ def test_street_panels_cover_the_top_streets(con, synthetic):
     people = queries.street_metric_totals(con, f, limit=3).set_index(["street", "district"])["people"]
     metrics = synthetic["metrics"].merge(articles, on="article_id").query("unit == '人'")
     assert people[(street, district)] == metrics.query("street == @street and district == @district")["value"].sum()
+    # the app hands over the top streets it has already queried: same frames
+    pd.testing.assert_frame_equal(queries.street_theme_counts(con, f, limit=3, top=top), themes)
+    pd.testing.assert_frame_equal(queries.street_metric_totals(con, f, limit=3, top=top),
+                                  queries.street_metric_totals(con, f, limit=3))
 
 
 @pytest.mark.parametrize("call", [

@@ -169,9 +169,12 @@ def _rolled_street_metrics_params(places: list, metrics: list, keep: list) -> li
     return _UNITS[:1] + metrics + _UNITS[1:] + keep + places + keep
 
 
-def street_theme_counts(con, f: Filters, limit: int = 20) -> pd.DataFrame:
-    """Columns street, district, theme, articles for the `limit` streets with most articles."""
-    top = top_streets(con, f, limit)
+def street_theme_counts(con, f: Filters, limit: int = 20, top: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Columns street, district, theme, articles for the `limit` streets with most articles.
+
+    `top` is `top_streets(con, f, limit)` when the caller has it already (one query fewer).
+    """
+    top = top_streets(con, f, limit) if top is None else top
     rows = rollup_rows(con, f)
     if rows:
         themes = _rolled_street_themes(rows[0], _TOP_KEY.format("r"))
@@ -186,12 +189,13 @@ def street_theme_counts(con, f: Filters, limit: int = 20) -> pd.DataFrame:
     return frame(con, sql, params + _top_keys(top))
 
 
-def street_metric_totals(con, f: Filters, limit: int = 20) -> pd.DataFrame:
+def street_metric_totals(con, f: Filters, limit: int = 20, top: pd.DataFrame | None = None) -> pd.DataFrame:
     """People mobilised and items handled on the `limit` streets with most articles, most people first.
 
     Columns: street, district, people, people_approx, items, items_approx, articles (with such figures).
+    `top` is `top_streets(con, f, limit)` when the caller has it already (one query fewer).
     """
-    top = top_streets(con, f, limit)
+    top = top_streets(con, f, limit) if top is None else top
     places, metrics = rollup_rows(con, f), rollup_rows(con, f, "_metric")
     if places and metrics:
         sql = (f"SELECT street, district, people, people_approx, items, items_approx, articles "
