@@ -52,6 +52,15 @@ def _date_clause(f: Filters, alias: str) -> tuple[str, list]:
             f"ELSE {alias}.month BETWEEN ? AND ? END)", [lo, hi, lo[:7], hi[:7]])
 
 
+def any_theme(themes: str, wanted: tuple[str, ...]) -> str:
+    """SQL condition: the list `themes` holds one of `wanted` (one parameter each, in order).
+
+    One list_contains per theme: list_has_any with a list parameter cost 4x as much on the 413k
+    rows of the month-level term rollup at 1M articles (27 -> 7 ms).
+    """
+    return "(" + " OR ".join(f"list_contains({themes}, ?)" for _ in wanted) + ")"
+
+
 def where(f: Filters, alias: str = "a") -> tuple[str, list]:
     """SQL condition on `articles AS alias` for the filter, and its parameters in order.
 
@@ -64,8 +73,8 @@ def where(f: Filters, alias: str = "a") -> tuple[str, list]:
         clauses.append(clause)
         params += args
     if f.themes:  # the article's own copy of its theme ids: no join with the themes table (50 -> 18 ms at 1M)
-        clauses.append(f"list_has_any(string_split({alias}.themes, ','), ?::VARCHAR[])")
-        params.append(list(f.themes))
+        clauses.append(any_theme(f"string_split({alias}.themes, ',')", f.themes))
+        params += list(f.themes)
     return " AND ".join(clauses) or "TRUE", params
 
 
@@ -117,8 +126,8 @@ def rollup_rows(con, f: Filters, family: str = "", *, by_day: bool = False) -> t
     columns = ", ".join(f"r.{c}" for c in ROLLUPS[day][1] if by_day or c in ROLLUPS[month][1])
     clauses, params = place_clauses(f, "r")
     if f.themes:
-        clauses.append("list_has_any(r.themes, ?::VARCHAR[])")
-        params.append(list(f.themes))
+        clauses.append(any_theme("r.themes", f.themes))
+        params += list(f.themes)
     keep = " AND ".join(clauses) or "TRUE"
     if by_day or not (f.date_from or f.date_to):
         if f.date_from or f.date_to:
