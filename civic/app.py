@@ -335,7 +335,7 @@ EXCEL_MAX_ROWS = exports.EXCEL_MAX_ROWS
 
 EXPORT_CACHE_ROWS = 50
 """Frames up to this many rows are turned into bytes on every run: st.cache_data's key and store cost
-~1.3 ms a frame, about what CSV and .xlsx bytes of 50 rows cost (a 200-row article list: ~10 ms)."""
+~1-1.5 ms a frame, about what CSV and .xlsx bytes of 50 rows cost (a 200-row article list: ~5 ms)."""
 
 
 def downloads(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: str, *,
