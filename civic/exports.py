@@ -23,7 +23,7 @@ from civic.uploads import safe_stem
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_575  # one row of the sheet is the header
 EXCEL_MAX_CELL_CHARS = 32_767
-_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # Excel refuses these
+_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # Excel (and XML) refuse these
 
 
 def neutralise(value: object) -> object:

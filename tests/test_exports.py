@@ -80,7 +80,7 @@ def test_xlsx_keeps_numbers_numeric_and_text_inert():
 
 
 def test_xlsx_drops_control_characters_and_cuts_giant_cells():
-    df = pd.DataFrame({"text": ["NUL\x00和\x0b垂直制表", "长" * 40_000]})
+    df = pd.DataFrame({"text": ["NUL\x00和\x0b垂直制表\ufffe", "长" * 40_000]})
     rows = _sheet(to_xlsx_bytes(df, sheet_name="文章/列表"))
     assert rows[1] == ("NUL和垂直制表",)
     assert len(rows[2][0]) == 32_767 and rows[2][0].endswith("…")
