@@ -9,8 +9,11 @@ Commands:
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from civic import config
@@ -57,7 +60,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     if holder := running_build(out):
         print(f"civic build: waiting for the build running into {out} ({holder})", file=sys.stderr)
-    with build_lock(out):
+    with build_lock(out), _rare_collections():
         started = time.monotonic()
         report = build(raw, out, progress=ProgressBar(), full=args.full, engine=args.engine,
                        scheduler=args.scheduler, workers=args.workers)
@@ -71,6 +74,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     for problem in manifest_problems(raw):
         print(f"  warning: {problem}", file=sys.stderr)
     return 1 if counts.get("error", 0) else 0
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Fewer garbage-collector passes for the body: what is loaded so far is frozen (never scanned
+    again) and a pass starts after 50,000 new objects instead of 700. A build makes a few hundred
+    thousand small objects that live until it ends (the corpus listing, the previous build's
+    record): at 100k pages the default passes over them cost ~0.5 s of a one-page rebuild."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def cmd_info(args: argparse.Namespace) -> int:
