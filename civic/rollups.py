@@ -155,26 +155,35 @@ def _articles_sql(con, articles: str) -> None:
     con.execute(f"DROP TABLE {articles}_all")
 
 
-def _fresh_sql(name: str, group: int) -> str:
-    """Rows of rollup `name`, or of its family's state parts when `name` is `street_day<family>!state`,
-    for `group` from the temp table `state` of `_cell_state_sql` over all table parts, in part order."""
+def _fresh_rows_sql(name: str) -> str:
+    """Rows of rollup `name` (or `street_day<family>!state`: of its family's state parts) over all table parts,
+    from the temp table `state` (`_cell_state_sql`, sorted by cell): the id `id` of their cell at the
+    rollup's level instead of its keys, then the rollup's other columns; in part order (id, the family's keys)."""
     family = name.removesuffix("!state").removeprefix("street_day").removeprefix("street_month")
     extra = ", ".join(("",) + _STATE[family][0])
     if name.endswith("!state"):
-        keys = ", ".join(f"c.{k}" for k in _DAY_KEYS)
-        return (f"SELECT {keys}, s.* EXCLUDE (cell) FROM state s JOIN art_cells c USING (cell) WHERE c.g = {group} "
-                f"ORDER BY s.cell{extra}")
+        return "SELECT cell AS id, * EXCLUDE (cell) FROM state"
     cell = "cell" if name.startswith("street_day") else "month_cell"
-    columns = [c for c in ROLLUPS[name][1] if c != "rank"]
-    keys = [c for c in columns if c not in _FINAL and c not in _STATE[family][0]]
-    measures = ", ".join(f"{_FINAL[c]} AS {c}" for c in columns if c in _FINAL)
-    rows = (f"SELECT c.{cell} AS id{extra}, {measures} FROM state s JOIN art_cells c USING (cell) "
-            f"WHERE c.g = {group} GROUP BY ALL")
+    measures = ", ".join(f"{_FINAL[c]} AS {c}" for c in ROLLUPS[name][1] if c in _FINAL)
+    rows = f"SELECT c.{cell} AS id{extra}, {measures} FROM state s JOIN art_cells c USING (cell) GROUP BY ALL"
     if name.endswith("_terms"):
-        rows = f"SELECT *, row_number() OVER (PARTITION BY id ORDER BY count DESC, term) AS rank FROM ({rows})"
-        rows += f" QUALIFY rank <= {TOP_TERMS}"
-    cells = f"(SELECT DISTINCT {cell} AS id, {', '.join(keys)} FROM art_cells WHERE g = {group})"
-    return f"SELECT {', '.join(ROLLUPS[name][1])} FROM ({rows}) r JOIN {cells} k USING (id) ORDER BY id{extra}"
+        rows = (f"SELECT *, row_number() OVER (PARTITION BY id ORDER BY count DESC, term) AS rank FROM ({rows}) "
+                f"QUALIFY rank <= {TOP_TERMS}")
+    return f"{rows} ORDER BY id{extra}"
+
+
+def _fresh_part_sql(name: str, rows: str, group: int, first: int) -> str:
+    """Rows of part `group` of rollup `name` (see `_fresh_rows_sql`) from the table or subquery `rows` of
+    `_fresh_rows_sql(name)`, whose ids in the group start at `first`: each row's keys are looked up by its
+    id in the list of the group's cells, which keeps the order of `rows` (DuckDB writes such a plan in
+    order: the rows are sorted once, narrow, instead of sorting each part with its keys)."""
+    level = "cell" if name.startswith("street_day") else "month_cell"
+    keys = _DAY_KEYS if level == "cell" else tuple(k for k in _DAY_KEYS if k != "date")
+    cells = (f"(SELECT list(struct_pack({', '.join(keys)}) ORDER BY {level}) AS keys FROM "
+             f"(SELECT DISTINCT {level}, {', '.join(keys)} FROM art_cells WHERE g = {group}))")
+    looked_up = ", ".join(f"k.keys[r.id - {first - 1}].{c} AS {c}" for c in keys)
+    return (f"SELECT {looked_up}, r.* EXCLUDE (id) FROM {rows} r, {cells} k "
+            f"WHERE r.id BETWEEN {first} AND {first} + len(k.keys) - 1")
 
 
 def _state_rollup(family: str) -> str | None:
@@ -237,9 +246,10 @@ def _negated_sql(family: str, rows: str) -> str:
 def fingerprint() -> str:
     """Hash of everything that shapes the rollups' state and rows; a state made by other code is never reused."""
     text = "\n".join([str(GROUPS), str(TOP_TERMS), _ARTICLES]
-                     + [_state_sql(f, "") + _update_sql(f, "", "") + _fresh_sql(f"street_day{f}!state", 0)
+                     + [_state_sql(f, "") + _update_sql(f, "", "") + _fresh_rows_sql(f"street_day{f}!state")
                         for f in _STATE]
-                     + [_final_sql(name, "") + _fresh_sql(name, 0) for name in ROLLUPS])
+                     + [_final_sql(name, "") + _fresh_rows_sql(name) + _fresh_part_sql(name, "", 0, 0)
+                        for name in ROLLUPS])
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
@@ -354,17 +364,28 @@ def build_rollups(gen: Path, previous: Path | None = None) -> None:
 
 def _write_fresh(con, root: Path, family: str) -> None:
     """Write every state part and rollup part of `family` from all table parts (temp tables `art`, `art_cells`)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE state AS {_cell_state_sql(family, 'art')}")
+    extra = ", ".join(("cell",) + _STATE[family][0])
+    con.execute("SET preserve_insertion_order = true")  # sorted rows are stored, and parts written, in order
+    con.execute(f"CREATE OR REPLACE TEMP TABLE state AS {_cell_state_sql(family, 'art')} ORDER BY {extra}")
     groups = sorted(g for (g,) in con.execute("SELECT DISTINCT g FROM state JOIN art_cells USING (cell)").fetchall())
+    first = {g: (day, month) for g, day, month in con.execute(
+        "SELECT g, min(cell), min(month_cell) FROM art_cells GROUP BY g").fetchall()}
     names = [n for n in (f"street_day{family}", f"street_month{family}") if n != _state_rollup(family)]
     folders = {f"street_day{family}!state": _state_folder(root, family)} | {n: root / f"{n}.parquet" for n in names}
     for name, folder in folders.items():
+        rows = f"({_fresh_rows_sql(name)})"
+        if not name.endswith("!state"):  # made once for all groups (each is cut from it)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE fresh_rows AS {_fresh_rows_sql(name)}")
+            rows = "fresh_rows"
         folder.mkdir(parents=True, exist_ok=True)
         for group in groups:
-            con.execute(f"COPY ({_fresh_sql(name, group)}) TO {_quoted(folder / f'part-{group:02x}.parquet')} "
+            part = _fresh_part_sql(name, rows, group, first[group][name.startswith("street_month")])
+            con.execute(f"COPY ({part}) TO {_quoted(folder / f'part-{group:02x}.parquet')} "
                         f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP})")
         if not groups and (name in names or _state_rollup(family)):  # a rollup has at least one part
-            con.execute(f"COPY ({_fresh_sql(name, -1)}) TO {_quoted(folder / 'part-empty.parquet')} (FORMAT parquet)")
+            part = _fresh_part_sql(name, rows, -1, 0)
+            con.execute(f"COPY ({part}) TO {_quoted(folder / 'part-empty.parquet')} (FORMAT parquet)")
+    con.execute("SET preserve_insertion_order = false; DROP TABLE IF EXISTS fresh_rows")
 
 
 def _write_family(con, root: Path, previous: Path, family: str, touched: set[int]) -> None:

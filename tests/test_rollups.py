@@ -67,6 +67,19 @@ def test_rollup_equals_the_aggregate_over_whole_tables(built, name):
     assert rolled
 
 
+_PART_ORDER = ("month", "province", "city", "district", "street", "themes", "date", "what", "unit", "term")
+
+
+@pytest.mark.parametrize("name", list(ROLLUPS))
+def test_rollup_parts_are_sorted_month_first(built, name):
+    """Rows of a part come month first (a month filter skips row groups), then place, theme set, date and the
+    family's keys: the fresh computation writes rows sorted without their keys and looks the keys up in order."""
+    order = [c for c in _PART_ORDER if c in ROLLUPS[name][1]]
+    for part in (store.current(built) / "rollups" / f"{name}.parquet").glob("part-*.parquet"):
+        rows = [tuple(row[c] for c in order) for row in pq.read_table(part).to_pylist()]
+        assert rows == sorted(rows), part.name
+
+
 @pytest.mark.parametrize("stamp, reused", [(None, True), ("rollups of older code", False)])
 def test_parts_are_reused_only_from_rollups_of_the_same_code(built, tmp_path, stamp, reused):
     previous, gen = tmp_path / "previous", tmp_path / "gen"
