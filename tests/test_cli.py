@@ -1,5 +1,6 @@
 """The CLI through its entry point: exit codes and what it prints."""
 
+import gc
 import shutil
 import threading
 from pathlib import Path
@@ -30,6 +31,12 @@ def test_build_then_info(raw, tmp_path, capsys):
     info = capsys.readouterr().out
     assert "build_report                            5 rows" in info
     assert "rollup_street_month" in info
+
+
+def test_build_leaves_the_garbage_collector_as_it_found_it(raw, tmp_path, capsys):
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (thresholds, frozen)
 
 
 def test_rebuild_parses_nothing_new_and_full_parses_all(raw, tmp_path, capsys):
