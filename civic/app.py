@@ -307,10 +307,10 @@ def ensure_built() -> None:
 
 def require_data(f: Filters) -> bool:
     """Show the right empty state and return False when there is nothing to show for `f`."""
-    if not is_built() or query("headline", Filters())["articles"].iloc[0] == 0:
+    if not is_built() or query("article_count", Filters()) == 0:
         st.info(t("empty.no_data"))
         return False
-    if query("headline", f)["articles"].iloc[0] == 0:
+    if query("article_count", f) == 0:
         st.info(t("empty.filter"))
         return False
     return True

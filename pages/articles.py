@@ -11,7 +11,7 @@ if app.require_data(f):
     if results.empty:
         st.info(app.t("articles.none", needle=app.literal(needle)))
         st.stop()
-    hits = int(results["hits"].iloc[0]) if "hits" in results else int(app.query("headline", f)["articles"].iloc[0])
+    hits = int(results["hits"].iloc[0]) if "hits" in results else app.query("article_count", f)
     st.caption(app.t("articles.results", hits=f"{hits:,}", shown=len(results)) + " · " + app.t("articles.click"))
     event = st.dataframe(results, hide_index=True, key="ar_table", on_select="rerun", selection_mode="single-row",
                          column_config=app.column_labels(results, article_id=None, hits=None, source=None))

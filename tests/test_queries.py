@@ -52,7 +52,7 @@ def test_headline_matches_pandas(con, synthetic, f):
     articles = _articles(synthetic, f)
     metrics = synthetic["metrics"][synthetic["metrics"]["article_id"].isin(articles["article_id"])]
     head = queries.headline(con, f).iloc[0]
-    assert head["articles"] == len(articles)
+    assert head["articles"] == len(articles) == queries.article_count(con, f)
     assert head["streets"] == len(articles.loc[articles["street"] != "", ["city", "district", "street"]]
                                   .drop_duplicates())
     assert head["districts"] == articles["district"].nunique()

@@ -42,6 +42,7 @@ from civic.queries.groups import (
 from civic.queries.panels import (
                                    QUALITY_MEASURES,
                                    Period,
+                                   article_count,
                                    articles_over_time,
                                    headline,
                                    parse_quality,
@@ -54,7 +55,7 @@ from civic.rollups import ITEM_UNITS, PEOPLE_UNITS
 
 __all__ = [
     "ITEM_UNITS", "PEOPLE_UNITS", "QUALITY_MEASURES", "RATE_UNITS", "Level", "Period",
-    "article_detail", "article_list", "articles_over_time", "build_report", "compare_headline",
+    "article_count", "article_detail", "article_list", "articles_over_time", "build_report", "compare_headline",
     "compare_metric_totals", "compare_term_counts", "compare_theme_shares", "compare_top_streets", "date_bounds",
     "filter_options", "headline", "metric_sentences", "metric_totals", "months", "parse_quality",
     "search_articles", "street_metric_totals",
