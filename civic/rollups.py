@@ -157,7 +157,7 @@ def _articles_sql(con, articles: str) -> None:
 
 def _fresh_rows_sql(name: str) -> str:
     """Rows of rollup `name` (or `street_day<family>!state`: of its family's state parts) over all table parts,
-    from the temp table `state` (`_cell_state_sql`, sorted by cell): the id `id` of their cell at the
+    from the temp table `state` (`_cell_state_sql`, sorted by cell): `id`, the id of their cell at the
     rollup's level instead of its keys, then the rollup's other columns; in part order (id, the family's keys)."""
     family = name.removesuffix("!state").removeprefix("street_day").removeprefix("street_month")
     extra = ", ".join(("",) + _STATE[family][0])
@@ -174,9 +174,10 @@ def _fresh_rows_sql(name: str) -> str:
 
 def _fresh_part_sql(name: str, rows: str, group: int, first: int) -> str:
     """Rows of part `group` of rollup `name` (see `_fresh_rows_sql`) from the table or subquery `rows` of
-    `_fresh_rows_sql(name)`, whose ids in the group start at `first`: each row's keys are looked up by its
-    id in the list of the group's cells, which keeps the order of `rows` (DuckDB writes such a plan in
-    order: the rows are sorted once, narrow, instead of sorting each part with its keys)."""
+    `_fresh_rows_sql(name)`, whose ids in the group start at `first`. Each row's keys are looked up by its
+    id in the list of the group's cells: with preserve_insertion_order on, a scan, a filter and a cross
+    product with one row keep the order of `rows` (DuckDB plans an ordered "Batch Copy To File"; a join with
+    the cells would not), so rows are sorted once without their keys instead of each part with them."""
     level = "cell" if name.startswith("street_day") else "month_cell"
     keys = _DAY_KEYS if level == "cell" else tuple(k for k in _DAY_KEYS if k != "date")
     cells = (f"(SELECT list(struct_pack({', '.join(keys)}) ORDER BY {level}) AS keys FROM "
