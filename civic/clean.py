@@ -226,13 +226,13 @@ def _short_first_sentence(block: str) -> bool:
 
 def word_across(before: str, after: str) -> bool:
     """True when the last character of `before` and the first of `after` form a common word."""
-    words = _two_character_words()
+    words = two_character_words()
     across = words.get(before[-1] + after[0], 0)
     return across >= 100 and across > max(words.get(before[-2:], 0), words.get(after[:2], 0))
 
 
 @lru_cache(maxsize=1)
-def _two_character_words() -> dict[str, int]:
+def two_character_words() -> dict[str, int]:
     """Two-character words and their frequencies from jieba's bundled dictionary (`word freq tag`)."""
     import jieba
 
