@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from civic import tokenizer as tokenizer_module
 from civic.tokenizer import (
     DEFAULT_FREQ,
     JiebaTokenizer,
@@ -163,3 +164,12 @@ def test_tagger_snapshot_is_cached_and_follows_its_words(cache):
     assert list(cache.glob("pos-lexicon-*.bin")) == [snapshot]
     assert pos_tagger(NOUNS[1:], VERBS).cut("发放宣传册") != [("发放", "v"), ("宣传册", "n")]  # 宣传册 dropped
     assert not snapshot.exists()
+
+
+def test_tagger_reading_its_whole_dictionary_at_once_tags_as_shard_by_shard(cache, monkeypatch):
+    texts = [page.read_text(encoding="utf-8") for page in PAGES]
+    by_shard = [pos_tagger(NOUNS, VERBS).cut(text) for text in texts]
+    monkeypatch.setattr(tokenizer_module, "LOAD_ALL_AFTER", 1)  # the second text reads every shard
+    tagger = pos_tagger(NOUNS, VERBS)
+    assert [tagger.cut(text) for text in texts] == by_shard
+    assert not tagger._shards
