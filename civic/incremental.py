@@ -412,7 +412,8 @@ def parse_changed(raw: Path, changed: list[SourceFile], gen: Path, previous: Pat
 
     if local:
         workers = min(workers, 1 + sum(f.size for f in changed) // (2 * TASK_BYTES))  # processes pay off for MBs
-        for result in engine_mod.run(run_task, local_tasks(), workers=workers, initializer=initializer):
+        for result in engine_mod.run(run_task, local_tasks(), workers=workers,
+                                     initializer=initializer if changed else None):  # removals parse nothing
             record(result)
     else:
         merged: set[int] = set()
