@@ -14,9 +14,10 @@ parsing of a changed page, so whole-table CSVs are exported when someone asks fo
 
 A table's rows are split into BUCKETS part files by a hash of the source file name, so a
 rebuild rewrites only the parts whose sources changed and hard-links the others. `articles`
-parts are sorted by (city, date). A build writes a whole new generation under `.builds/`,
-then repoints `current` with one rename: a build killed halfway leaves the previous tables
-intact and readable, and readers never see a mix of two builds. The previous generation is
+parts are sorted by (month, city, date) in small row groups (SORT_KEYS, ROW_GROUP_ROWS). A build
+writes a whole new generation under `.builds/`, then repoints `current` with one rename: a build
+killed halfway leaves the previous tables intact and readable, and readers never see a mix of two
+builds. The previous generation is
 kept for readers still scanning it; older ones are deleted by the next build.
 """
 
