@@ -17,8 +17,8 @@ rebuild rewrites only the parts whose sources changed and hard-links the others.
 parts are sorted by (month, city, date) in small row groups (SORT_KEYS, ROW_GROUP_ROWS). A build
 writes a whole new generation under `.builds/`, then repoints `current` with one rename: a build
 killed halfway leaves the previous tables intact and readable, and readers never see a mix of two
-builds. The previous generation is
-kept for readers still scanning it; older ones are deleted by the next build.
+builds. The previous generation is kept for readers still scanning it; older ones are deleted by
+the next build.
 """
 
 from __future__ import annotations
