@@ -59,12 +59,14 @@ def _run_pool(fn, tasks, workers, initializer) -> Iterator[Any]:
         return
     if initializer:  # load once here; forked workers share its memory pages
         initializer()
+    owner = gc.get_freeze_count() == 0  # else a caller froze objects (the CLI's build) and unfreezes them all
     gc.freeze()  # the garbage collector of a worker would otherwise touch, and so copy, every page
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             yield from _bounded(pool.submit, fn, tasks, workers * IN_FLIGHT_PER_WORKER, _wait_futures)
     finally:
-        gc.unfreeze()
+        if owner:
+            gc.unfreeze()
 
 
 def _wait_futures(pending: set[Future]) -> tuple[set[Future], set[Future]]:

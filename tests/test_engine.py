@@ -1,5 +1,6 @@
 """The engine: one task function over a lazy task stream, in process, on a local pool or on Dask."""
 
+import gc
 import os
 
 import pytest
@@ -29,6 +30,17 @@ def test_every_task_gives_one_result(workers):
 def test_workers_inherit_what_the_initializer_loaded_in_this_process():
     _LOADED.clear()
     assert set(engine.run(_loaded_by, range(4), workers=2, initializer=_load)) == {os.getpid()}
+
+
+def test_a_pool_unfreezes_only_the_objects_it_froze():
+    assert list(engine.run(_square, range(4), workers=2)) and gc.get_freeze_count() == 0
+    gc.freeze()  # as the CLI's build does around the whole build
+    try:
+        frozen = gc.get_freeze_count()
+        list(engine.run(_square, range(4), workers=2))
+        assert gc.get_freeze_count() >= frozen  # the caller's objects are still frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_a_task_stream_can_wait_for_results_to_make_its_next_tasks():
