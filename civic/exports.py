@@ -14,6 +14,7 @@ import numbers
 import re
 import zipfile
 from collections.abc import Mapping
+from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
@@ -104,7 +105,7 @@ def _xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         for name, xml in _PACKAGE.items():
             book.writestr(name, xml)
-        book.writestr("xl/workbook.xml", _WORKBOOK.format(sheet=_xml_attribute(sheet)))
+        book.writestr("xl/workbook.xml", _WORKBOOK.format(sheet=escape(sheet, {'"': "&quot;"})))
         with book.open("xl/worksheets/sheet1.xml", "w") as part:
             header = "".join(f'<c r="{letter}1" s="1"{_text_cell(str(c))}</c>'
                              for letter, c in zip(letters, frame.columns, strict=True))
@@ -181,16 +182,12 @@ def _column_letter(index: int) -> str:
     return name
 
 
-def _xml_attribute(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 def _text_cell(value: str) -> str:
     """The end of a text cell's start tag and its inline string: cleaned, cut, escaped, CR kept as a code."""
     value = _excel_text(value)
     if "_x" in value:
         value = _ESCAPED_CODE.sub(r"_x005F\1", value)
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "_x000D_")
+    value = escape(value, {"\r": "_x000D_"})
     return f' t="inlineStr"><is><t xml:space="preserve">{value}</t></is>'
 
 
