@@ -192,6 +192,11 @@ def _state_rollup(family: str) -> str | None:
     return "street_day_terms" if family == "_terms" else None
 
 
+def _derived_rollups(family: str) -> list[str]:
+    """The rollups of `family` written from its state (all but the one that is the state itself)."""
+    return [n for n in (f"street_day{family}", f"street_month{family}") if n != _state_rollup(family)]
+
+
 def _state_folder(root: Path, family: str) -> Path:
     """Folder of the state parts of `family` under a generation's `rollups` folder."""
     name = _state_rollup(family)
@@ -371,7 +376,7 @@ def _write_fresh(con, root: Path, family: str) -> None:
     groups = sorted(g for (g,) in con.execute("SELECT DISTINCT g FROM state JOIN art_cells USING (cell)").fetchall())
     first = {g: (day, month) for g, day, month in con.execute(
         "SELECT g, min(cell), min(month_cell) FROM art_cells GROUP BY g").fetchall()}
-    names = [n for n in (f"street_day{family}", f"street_month{family}") if n != _state_rollup(family)]
+    names = _derived_rollups(family)
     folders = {f"street_day{family}!state": _state_folder(root, family)} | {n: root / f"{n}.parquet" for n in names}
     for name, folder in folders.items():
         rows = f"({_fresh_rows_sql(name)})"
@@ -392,7 +397,7 @@ def _write_fresh(con, root: Path, family: str) -> None:
 def _write_family(con, root: Path, previous: Path, family: str, touched: set[int]) -> None:
     """Write the state parts and rollup parts of `family` for the `touched` groups from `previous`'s and the
     signed change (temp table `state`), and link the others from `previous`."""
-    names = [n for n in (f"street_day{family}", f"street_month{family}") if n != _state_rollup(family)]
+    names = _derived_rollups(family)
     folders = {n: root / f"{n}.parquet" for n in names} | {"state": _state_folder(root, family)}
     old = {k: previous / "rollups" / f.relative_to(root) for k, f in folders.items()}
     for folder in folders.values():

@@ -121,8 +121,6 @@ def parse_quality(con, f: Filters) -> pd.DataFrame:
     return frame(con, sql, params)
 
 
-
-
 _TOP_KEY = "list_contains(?, concat_ws('\x1f', {0}.city, {0}.district, {0}.street))"
 """True for the groups of the streets shown (a street name can repeat in other districts)."""
 
@@ -220,5 +218,3 @@ def street_metric_totals(con, f: Filters, limit: int = 20, top: pd.DataFrame | N
     GROUP BY fa.street, fa.district, fa.city HAVING {_TOP_KEY.format('fa')}
     ORDER BY people DESC, items DESC, fa.street, fa.district LIMIT ?"""
     return frame(con, sql, params + _UNITS + _top_keys(top) + [limit])
-
-
