@@ -101,19 +101,27 @@ def page(browser):
 
 
 def _settle(tab, timeout: float = 30) -> None:
-    """Wait until the script has finished running and the page holds its elements."""
+    """Wait until the app is connected, its script has finished, and it stays finished for a moment.
+
+    The script-run state is the attribute Streamlit's own browser tests wait on; the status widget
+    only shows after a delay, so a slow first run could look finished while the sidebar was half built.
+    """
     tab.wait_for_selector('[data-testid="stSidebar"]', timeout=timeout * 1000)
+    app = tab.locator('[data-testid="stApp"]')
     deadline = time.monotonic() + timeout
     quiet_since = None
     while time.monotonic() < deadline:
-        running = tab.locator('[data-testid="stStatusWidget"]').count() > 0
-        if running:
+        finished = (app.get_attribute("data-test-connection-state") == "CONNECTED"
+                    and app.get_attribute("data-test-script-state") == "notRunning"
+                    and tab.locator('[data-testid="stStatusWidget"]').count() == 0)
+        if not finished:
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 1.5:
+        elif time.monotonic() - quiet_since > 1.0:
             return
-        time.sleep(0.2)
+        time.sleep(0.1)
+    raise AssertionError(f"the app did not finish running within {timeout} s: {tab.url}")
 
 
 def _screenshot(tab, path: Path) -> None:
