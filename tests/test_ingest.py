@@ -7,8 +7,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from civic.ingest import (
+    _binary_reason,
+    _plausibly_chinese,
     decode_bytes,
     detect_encoding,
     file_sha256,
@@ -259,3 +263,36 @@ def test_manifest_rows_find_files_by_path_or_by_base_name_in_a_subfolder(tmp_pat
     (tmp_path / "manifest.csv").write_text("file,paper_city,year\ntop.txt,郑州市,2019\n郑州日报_A3.txt,郑州市,2019\n"
                                            "2019/郑州日报_A3.txt,郑州市,2019\n", encoding="utf-8")
     assert manifest_problems(tmp_path) == []
+
+
+def _judged_per_character(text: str) -> tuple[int, int, int, int, int]:
+    """(non-ASCII non-space, hanzi, CJK, GB2312 hanzi, controls) counted one character at a time:
+    the definitions the regex counts of civic.ingest must agree with."""
+    wide = [ch for ch in text if ord(ch) >= 0x80 and not ch.isspace()]
+    hanzi = [ch for ch in wide if 0x4E00 <= ord(ch) <= 0x9FFF or 0x3400 <= ord(ch) <= 0x4DBF
+             or 0xF900 <= ord(ch) <= 0xFAFF or 0x20000 <= ord(ch) <= 0x3134F]
+    cjk = len(hanzi) + sum(1 for ch in wide if 0x3000 <= ord(ch) <= 0x303F or 0xFF00 <= ord(ch) <= 0xFFEF)
+
+    def in_gb2312(ch: str) -> bool:
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    controls = sum(1 for ch in text if (ord(ch) < 0x20 or ord(ch) == 0x7F) and ch not in "\t\n\r\f\v\x1b")
+    return len(wide), len(hanzi), cjk, sum(map(in_gb2312, hanzi)), controls
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    "ab 1\t\n\r\f\v\x1b\x00\x01\x7f\x85\xa0\u3000\u3001。，！（）臺北街道清洁𠀀\uf900\uffe5\ufff0\u2028\u00e9")))
+def test_chinese_and_control_counts_agree_with_the_per_character_definitions(text):
+    wide, hanzi, cjk, common, controls = _judged_per_character(text)
+    if not hanzi or cjk < 0.5 * wide:
+        assert _plausibly_chinese(text) == f"only {cjk} of {wide} non-ASCII characters are Chinese"
+    elif common < 0.5 * hanzi:
+        assert _plausibly_chinese(text) == f"only {common} of {hanzi} Chinese characters are common ones"
+    else:
+        assert _plausibly_chinese(text) is None
+    assert (_binary_reason(text) is not None) == (bool(text) and controls > 0.1 * len(text))
