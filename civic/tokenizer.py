@@ -200,39 +200,37 @@ _POS_LATIN = re.compile(r"[a-zA-Z0-9]+")
 _POS_LATIN_CHAR = re.compile(r"^[a-zA-Z0-9]$")
 
 
-LOAD_ALL_AFTER = 300
-"""Texts a `PosTagger` tags shard by shard (about 150 pages; a one-page build tags a few) before it reads
-the rest of its dictionary."""
-
-
 class PosTagger:
     """Part-of-speech tagger: the (word, flag) pairs of `jieba.posseg.POSTokenizer.lcut(text, HMM=False)`
     over the same dictionary (tests/test_tokenizer.py compares them), from a `pos_lexicon` snapshot.
 
-    The snapshot keeps the dictionary in one shard per first character, read when a text holding
-    that character is first tagged: every word a text can match starts with one of its characters.
-    A page needs about a tenth of the dictionary, read in milliseconds, where jieba loads all of it
-    (0.5-1 s) and jieba.posseg reads its whole dictionary file again on import.
+    The snapshot keeps the dictionary in one shard per first character, read the first time a word
+    starting with that character is looked up: every word a text can match starts with one of its
+    characters, and the words at a position are all in the shard of its character. A page needs
+    about a tenth of the dictionary, read in milliseconds, where jieba loads all of it (0.5-1 s) and
+    jieba.posseg reads its whole dictionary file again on import. Shards stay apart (copying them
+    into one dictionary doubled the cost of reading them).
     """
 
     def __init__(self, lexicon: bytes) -> None:
         self.total, self._shards = marshal.loads(lexicon)
         self._log_total = math.log(self.total)
-        self.freq: dict[str, int] = {}  # word or prefix of a word -> frequency (0 for a bare prefix)
-        self.tags: dict[str, str] = {}
-        self._texts = 0  # texts tagged while shards remain
+        # first character -> ({word or prefix of a word: frequency, 0 for a bare prefix}, {word: flag})
+        self._words: dict[str, tuple[dict[str, int], dict[str, str]]] = {}
+
+    def load_all(self) -> None:
+        """Read every shard now (a process about to fork workers that will tag many texts)."""
+        for char in list(self._shards):
+            self._shard(char)
+
+    def _shard(self, char: str) -> tuple[dict[str, int], dict[str, str]]:
+        raw = self._shards.pop(char, None)
+        shard = marshal.loads(raw) if raw is not None else ({}, {})
+        self._words[char] = shard
+        return shard
 
     def cut(self, text: str) -> list[tuple[str, str]]:
         """(word, flag) pairs of `text` in order, spaces and punctuation included (flag x)."""
-        if self._shards:
-            self._texts += 1
-            # a bulk build then reads the rest at once (~0.6 s): testing each text's characters against the
-            # shards left (~200 µs a text) cost it 7 % of parsing, rare characters keeping shards unread
-            wanted = list(self._shards) if self._texts > LOAD_ALL_AFTER else set(text).intersection(self._shards)
-            for char in wanted:
-                freq, tags = marshal.loads(self._shards.pop(char))
-                self.freq.update(freq)
-                self.tags.update(tags)
         pairs: list[tuple[str, str]] = []
         for block in _POS_BLOCK.split(text):
             if _POS_BLOCK.match(block):
@@ -247,25 +245,30 @@ class PosTagger:
         return pairs
 
     def _cut_block(self, block: str) -> list[tuple[str, str]]:
-        """jieba's most probable route through the dictionary words of `block` (get_DAG and calc),
-        a run of single Latin letters and digits joined as one `eng` word."""
-        freq, size = self.freq, len(block)
-        dag = []
-        for k in range(size):
-            ends, i, fragment = [], k, block[k]
-            while i < size and fragment in freq:
-                if freq[fragment]:
-                    ends.append(i)
-                i += 1
-                fragment = block[k:i + 1]
-            dag.append(ends or [k])
-        route = [(0.0, 0)] * (size + 1)
-        log_total = self._log_total
+        """jieba's most probable route through the dictionary words of `block` (get_DAG and calc in one
+        backward pass, with jieba's arithmetic and its tie-break: the longer word), a run of single
+        Latin letters and digits joined as one `eng` word."""
+        size, log_total, log, words = len(block), self._log_total, math.log, self._words
+        scores = [0.0] * (size + 1)  # log probability of the best route from each position to the end
+        ends = [0] * size  # end (exclusive) of the first word of that route
         for k in range(size - 1, -1, -1):
-            route[k] = max((math.log(freq.get(block[k:x + 1]) or 1) - log_total + route[x + 1][0], x) for x in dag[k])
+            freq = (words.get(block[k]) or self._shard(block[k]))[0]
+            best, end, i, fragment = 0.0, 0, k, block[k]
+            while fragment in freq:
+                if freq[fragment]:
+                    score = log(freq[fragment]) - log_total + scores[i + 1]
+                    if not end or score >= best:
+                        best, end = score, i + 1
+                i += 1
+                if i == size:
+                    break
+                fragment = block[k:i + 1]
+            if not end:  # no word starts here: the character alone, with frequency 1
+                best, end = -log_total + scores[k + 1], k + 1
+            scores[k], ends[k] = best, end
         pairs, latin, x = [], "", 0
         while x < size:
-            y = route[x][1] + 1
+            y = ends[x]
             word = block[x:y]
             if _POS_LATIN_CHAR.match(word):
                 latin += word
@@ -273,7 +276,7 @@ class PosTagger:
                 if latin:
                     pairs.append((latin, "eng"))
                     latin = ""
-                pairs.append((word, self.tags.get(word, "x")))
+                pairs.append((word, words[word[0]][1].get(word, "x")))
             x = y
         if latin:
             pairs.append((latin, "eng"))
