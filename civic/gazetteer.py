@@ -34,11 +34,13 @@ finds their names in text.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 import marshal
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -256,9 +258,8 @@ class Gazetteer:
         return chain
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A name found in a text: `text[start:end] == surface`.
+class Mention(NamedTuple):
+    """A name found in a text: `text[start:end] == surface` (a tuple: thousands are made per page).
 
     For a street, `name` is the printed name normalised (X街道办事处 / X办事处 / X街办 -> X街道) and
     `kind` says how it matched: official (a gazetteer name), alias (a historical name in
@@ -284,7 +285,6 @@ _SUFFIXES = ("街道办事处", "街道办", "街道", "街办", "办事处", "�
 _GENERIC_STEMS = {"平安", "和谐", "幸福", "中心", "小城", "先进", "五星", "文化", "工业", "发展", "安全", "宜居",
                   "园林", "文明", "卫生", "示范", "美丽", "绿色", "重点"}
 _DIVISION_ENDS = "区县市旗州盟省"
-_DIVISION_END = re.compile(f"[{_DIVISION_ENDS}]")
 _GENERIC_DIVISIONS = {"城区", "矿区", "郊区", "东区", "西区", "南区", "北区", "市区", "新区", "盐区", "市辖区"}
 _SUFFIX_FIRST = re.compile(f"[{''.join(dict.fromkeys(suffix[0] for suffix in _SUFFIXES))}]")
 _SUFFIX_AT = re.compile("|".join(_SUFFIXES))
@@ -311,6 +311,17 @@ _ESTATE_NEXT = re.compile(r"小区|花园|广场|公园|大院|大厦|市场|学
 _COMMUNITY_STOP = re.compile(r"^[各该全本每此这那其多驻进入到在与及对将由向从的了为把被给是]|示范|规范|主题|文明|和谐|"
                              r"平安|美丽|绿色|智慧|城市|农村|乡村|新农|重点|周边|所在|相关|其他|部分|星级|模范|无疫|党|工作|服务|"
                              r"建设|管理|治理|街道|办事处|行政|自然|贫困|中心|组织|联合|带领|深入|走进|协助|配合|联系|指导|书记|[乡镇]$")
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    """A regex class of the characters."""
+    return "[" + "".join(map(re.escape, sorted(set(chars)))) + "]"
+
+
+def _last_within(ordered: list[int], low: int, high: int) -> int | None:
+    """The largest of the sorted offsets in [low, high], or None."""
+    at = bisect.bisect_right(ordered, high) - 1
+    return ordered[at] if at >= 0 and ordered[at] >= low else None
 
 
 def _starts(text: str, at: int) -> bool:
@@ -348,19 +359,26 @@ class Matcher:
         # hundred others (郑州, 襄樊, 香港) through one small trie regex.
         ends = sorted(w[::-1] for w in self.division_surfaces if w[-1] in _DIVISION_ENDS)
         self.reversed_regex = re.compile(trie_pattern(ends))
-        # The last two characters of those names: most 区/市 in a text (社区, 城市) end none, and a set
-        # tells so faster than the regex, which tries every character that can come before 区.
-        self.end_pairs = frozenset(w[1::-1] for w in ends)
+        # Where such a name can end: most 区/市 in a text (社区, 城市) end none, and a lookbehind for the
+        # characters that come before each end character in a name tells so at C speed.
+        before: dict[str, set[str]] = defaultdict(set)
+        for word in ends:
+            before[word[0]].add(word[1])
+        self.end_regex = re.compile("|".join(f"{re.escape(end)}(?<={_char_class(before[end])}.)"
+                                             for end in sorted(before)))
+        # The others' first characters are printed at one character in ten (大, 中, 新): the class
+        # of their second characters, checked next, spares most of those the trie's branches.
         others = sorted(w for w in self.division_surfaces if w[-1] not in _DIVISION_ENDS)
-        self.other_regex = re.compile(trie_pattern(others))
+        firsts, branches = trie_pattern(others).split("]", 1)  # it opens with its first characters' class
+        self.other_regex = re.compile(f"{firsts}](?={_char_class(w[1] for w in others)}){branches}")
 
     def divisions(self, text: str) -> list[Mention]:
         """Provinces, cities and counties named in `text`, longest first, no overlaps."""
         spans = [(m.start(), m.end()) for m in self.other_regex.finditer(text)]
         size, backwards = len(text), text[::-1]
-        for match in _DIVISION_END.finditer(text):
+        for match in self.end_regex.finditer(text):
             end = match.end()
-            if text[end - 2:end] in self.end_pairs and (name := self.reversed_regex.match(backwards, size - end)):
+            if name := self.reversed_regex.match(backwards, size - end):
                 spans.append((size - name.end(), end))
         found: list[Mention] = []
         for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
@@ -389,6 +407,7 @@ class Matcher:
         """
         found: list[Mention] = []
         size, backwards = len(text), text[::-1]
+        anchors_sorted = sorted(anchors)
         for first in _SUFFIX_FIRST.finditer(text):  # every suffix, overlapping ones too
             start = first.start()
             printed = _SUFFIX_AT.match(text, start)
@@ -400,7 +419,7 @@ class Matcher:
             end = start + len(suffix)
             mention = self._lookup(text, run, start, end, suffix, normal)
             if mention is None and suffix != "办事处" and normal == "街道":
-                left = max((a for a in anchors if run <= a <= start - 2), default=None)
+                left = _last_within(anchors_sorted, run, start - 2)
                 stem = text[left:start] if left is not None else ""
                 if _UNKNOWN_STEM.fullmatch(stem) and not _NOT_NAME.search(stem):
                     mention = Mention(left, end, text[left:end], stem + "街道", "unknown")
@@ -421,12 +440,12 @@ class Matcher:
         is kept only when printed right after a street (嵩山路街道工人路社区).
         """
         found: list[Mention] = []
-        street_ends = {m.end: m for m in streets}
+        street_ends = sorted({m.end for m in streets})
         size, backwards = len(text), text[::-1]
         for match in _COMMUNITY_SUFFIX.finditer(text):
             start, end = match.span()
             run = size - _COMMUNITY_STEM_RUN.match(backwards, size - start).end()
-            attached = max((e for e in street_ends if run <= e <= start - 2), default=None)
+            attached = _last_within(street_ends, run, start - 2)
             for left in range(attached if attached is not None else run, start):
                 name = text[left:end]
                 stem = text[left:start]

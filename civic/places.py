@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -97,9 +98,12 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
     title_streets = match.streets(title, _anchors(title_div, title))
     text_streets = match.streets(text, _anchors(text_div))
     article = _evidence(gaz, title_div + text_div, title_streets + text_streets)
-    page = _page_evidence(context.page_text)
-    paper = _paper_evidence(context.paper_city)
-    tiers = (article, page, paper)
+
+    def tiers() -> Iterator[_Evidence]:
+        """The evidence tiers, strongest first; the page's is computed only when asked for."""
+        yield article
+        yield _page_evidence(context.page_text)
+        yield _paper_evidence(context.paper_city)
 
     reported = _reported(title_streets, text_streets, text)
     streets: list[tuple[Mention, Street | None, str]] = []  # mention, resolved unit, field
@@ -213,20 +217,32 @@ def _reported(title_streets: list[Mention], text_streets: list[Mention], text: s
              "text" if where == "title" and m.name in firsts else where) for m, where in chosen]
 
 
-def _resolve(gaz: Gazetteer, mention: Mention, tiers: tuple[_Evidence, ...]) -> Street | None:
+def _best(chains: list[Chain], tiers: Callable[[], Iterator[_Evidence]]) -> list[int]:
+    """Indexes of the chains with the best scores over the tiers (compared as tuples, the first
+    tier first). A tier is scored only while earlier ones leave a tie: most articles never need
+    the page's evidence, the costliest."""
+    best = list(range(len(chains)))
+    for tier in tiers():
+        if len(best) < 2:
+            break
+        scores = [tier.score(chains[i]) for i in best]
+        top = max(scores)
+        best = [i for i, score in zip(best, scores, strict=True) if score == top]
+    return best
+
+
+def _resolve(gaz: Gazetteer, mention: Mention, tiers: Callable[[], Iterator[_Evidence]]) -> Street | None:
     """The one unit a street mention means, or None when the evidence cannot tell."""
     candidates = mention.streets
     if not candidates:
         return None
-    chains = map(gaz.street_chain, candidates)
-    scored = [(tuple([tier.score(chain) for tier in tiers]), s) for chain, s in zip(chains, candidates, strict=True)]
-    best = max(score for score, _ in scored)
-    winners = [s for score, s in scored if score == best]
+    chains = [gaz.street_chain(s) for s in candidates]
+    winners = _best(chains, tiers)
     if len(winners) != 1:
         return None
-    if mention.kind in ("stem", "generic") and not any(best):
+    if mention.kind in ("stem", "generic") and not any(tier.score(chains[winners[0]]) for tier in tiers()):
         return None
-    return winners[0]
+    return candidates[winners[0]]
 
 
 def _common_chain(gaz: Gazetteer, streets: tuple[Street, ...]) -> Chain:
@@ -242,7 +258,7 @@ def _common_chain(gaz: Gazetteer, streets: tuple[Street, ...]) -> Chain:
 
 
 def _division_chain(gaz: Gazetteer, title_div: list[Mention], text_div: list[Mention], text: str,
-                    tiers: tuple[_Evidence, ...]) -> Chain:
+                    tiers: Callable[[], Iterator[_Evidence]]) -> Chain:
     """The chain of the main county (else city, else province) named in title, lead or body."""
     lead_end = m.start() if (m := _LEAD_END.search(text)) else len(text)
     for level in ("county", "city", "province"):
@@ -252,11 +268,9 @@ def _division_chain(gaz: Gazetteer, title_div: list[Mention], text_div: list[Men
                 continue
             ranked = sorted(counts, key=lambda code: -counts[code])
             top = [c for c in ranked if counts[c] == counts[ranked[0]]]
-            scored = [(tuple(t.score(gaz.chain(c, level)) for t in tiers), c) for c in top]
-            best = max(s for s, _ in scored)
-            winners = [c for s, c in scored if s == best]
+            winners = _best([gaz.chain(c, level) for c in top], tiers)
             if len(winners) == 1:
-                return gaz.chain(winners[0], level)
+                return gaz.chain(top[winners[0]], level)
     return Chain()
 
 
