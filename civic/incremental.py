@@ -292,9 +292,16 @@ def run_task(task: ParseTask | BucketTask) -> list[Parsed]:
         _write_bucket(task, [p.tables for p in parsed if p.tables is not None])
     elif task.chunks is not None:
         write_chunks(task.chunks, parsed)
-    else:
-        return parsed
+    else:  # the rows travel back: a slice of the batch's tables (see parse_items) would pickle the whole batch
+        return [replace(p, tables=_owned(p.tables)) for p in parsed]
     return [replace(p, tables=None) for p in parsed]
+
+
+def _owned(tables: dict[str, pa.Table] | None) -> dict[str, pa.Table] | None:
+    """Copies of `tables` holding only their own rows (a slice shares, and pickles, its parent's buffers)."""
+    if tables is None:
+        return None
+    return {name: table.take(pa.array(range(table.num_rows), pa.int64())) for name, table in tables.items()}
 
 
 def _parse(parse: Callable[[list[Item]], list], items: list[Item], stem: str) -> list[Parsed]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from civic import config, corpus, incremental, store
 from civic.clean import clean, two_character_words
@@ -155,24 +155,33 @@ def init_worker() -> None:
 def parse_items(items: list[Item]) -> list[tuple[str, int, str, dict[str, pa.Table]]]:
     """Parse a batch of items (the task run by every engine).
 
+    The rows of all items are converted to Arrow once per table and cut back into each item's
+    rows (zero-copy slices): converting seven small tables per page cost a worker ~5 % of its time.
+
     Returns:
         (source name, part, sha256, table name -> Arrow rows) per item; offsets into the
         source (`src_start`, `src_end`) already count from the start of the whole file.
     """
     if _TOKENIZER is None:
         init_worker()
-    results = []
+    sources, parsed = [], []
     for item in items:
         source = item.source or read_source(item.raw / item.name, item.raw)
         rows, terms = _parse_page(source, tokenizer=_TOKENIZER, **(item.meta or page_metadata(item.raw, item.name)))
-        tables = {name: store.arrow(name, table_rows) for name, table_rows in rows.items()}
-        tables["terms"] = pa.table(terms, schema=store.schema("terms"))
-        if source.offset:
-            articles = tables["articles"]
-            for column in ("src_start", "src_end"):
-                shifted = pc.add(articles[column], source.offset)
-                articles = articles.set_column(articles.schema.get_field_index(column), column, shifted)
-            tables["articles"] = articles
+        for article in rows["articles"] if source.offset else ():
+            article["src_start"] += source.offset
+            article["src_end"] += source.offset
+        sources.append(source)
+        parsed.append((rows, terms))
+    whole = {name: store.arrow(name, list(chain.from_iterable(rows[name] for rows, _ in parsed))) for name in TABLES}
+    whole["terms"] = pa.table({column: list(chain.from_iterable(terms[column] for _, terms in parsed))
+                               for column in ("article_id", "term", "count")}, schema=store.schema("terms"))
+    starts = dict.fromkeys(TABLES, 0)
+    results = []
+    for source, (rows, terms), item in zip(sources, parsed, items, strict=True):
+        sizes = {name: len(rows[name]) for name in TABLES} | {"terms": len(terms["term"])}
+        tables = {name: whole[name].slice(starts[name], sizes[name]) for name in TABLES}
+        starts = {name: starts[name] + sizes[name] for name in TABLES}
         results.append((source.name, item.part, source.sha256, tables))
     return results
 

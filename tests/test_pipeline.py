@@ -1,5 +1,6 @@
 """The build wiring: parsing in a process pool and in parts gives one report row per file."""
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -85,3 +86,16 @@ def test_big_file_is_parsed_in_parts_with_one_report_row(tmp_path, monkeypatch):
     assert articles["seq"].tolist() == list(range(1, len(articles) + 1)) == list(range(1, big["articles"] + 1))
     assert articles["src_start"].is_monotonic_increasing and articles["src_end"].max() <= len(text)
     assert articles["src_start"].max() > 9000
+
+
+def test_a_batch_gives_each_file_its_own_rows_and_rows_sent_back_carry_only_their_own():
+    items = [incremental.Item(SAMPLE[0].parent, path.name) for path in SAMPLE]
+    alone = {item.name: pipeline.parse_items([item])[0][3] for item in items}
+    for item, (name, _, _, tables) in zip(items, pipeline.parse_items(items), strict=True):
+        assert name == item.name
+        for table, rows in tables.items():
+            assert rows.equals(alone[name][table]), (name, table)
+    # a slice pickles the whole batch it was cut from; what run_task sends back must not
+    for parsed in incremental.run_task(incremental.ParseTask(pipeline.parse_items, items, "t0", None)):
+        for table, rows in parsed.tables.items():
+            assert len(pickle.dumps(rows)) <= 1.1 * len(pickle.dumps(alone[parsed.name][table])) + 1000, table
