@@ -285,12 +285,14 @@ _SUFFIXES = ("街道办事处", "街道办", "街道", "街办", "办事处", "�
 _GENERIC_STEMS = {"平安", "和谐", "幸福", "中心", "小城", "先进", "五星", "文化", "工业", "发展", "安全", "宜居",
                   "园林", "文明", "卫生", "示范", "美丽", "绿色", "重点"}
 _DIVISION_ENDS = "区县市旗州盟省"
+_KINDS = ("official", "short", "historical", "weak")  # of a division surface, strongest first
 _GENERIC_DIVISIONS = {"城区", "矿区", "郊区", "东区", "西区", "南区", "北区", "市区", "新区", "盐区", "市辖区"}
 _SUFFIX_FIRST = re.compile(f"[{''.join(dict.fromkeys(suffix[0] for suffix in _SUFFIXES))}]")
 _SUFFIX_AT = re.compile("|".join(_SUFFIXES))
 MAX_STEM = 14
 # Stems are read backwards from a suffix: these match on the reversed text.
 _STEM_RUN = re.compile(rf"[\u3400-\u9fff]{{0,{MAX_STEM}}}")
+_STEM = re.compile(rf"[\u3400-\u9fff]{{1,{MAX_STEM}}}")
 # A stem printed with another suffix is not a unit in compound words: 乡镇, 乡村, 镇村.
 _STEM_BLOCKERS = {"乡": "镇村亲土愁情里", "镇": "村街区", "苏木": ""}
 # Division names followed by these are roads, parks or estates: 中山路, 郑州路, 南阳花园.
@@ -334,6 +336,13 @@ class Matcher:
 
     def __init__(self, gaz: Gazetteer):
         self.gaz = gaz
+        # Every ending of a street stem (侯寨, 寨): a suffix's stem is read backwards only while the
+        # characters read end some stem, two or three of them where up to 14 were tried.
+        # Only stems of 1 to MAX_STEM characters of _STEM_RUN's class can be printed, so the reading
+        # stays within the run of those characters before the suffix.
+        stems = set(gaz.streets_by_stem).union(map(street_stem, gaz.street_aliases))
+        self.stem_endings = {stem[i:] for stem in stems if _STEM.fullmatch(stem) for i in range(len(stem))}
+        self.street_tuples = {name: tuple(streets) for name, streets in gaz.streets_by_name.items()}
         self.division_surfaces: dict[str, list[tuple[Division, str]]] = defaultdict(list)
         for division in gaz.divisions.values():
             if division.name in _GENERIC_DIVISIONS:  # 城区, 矿区: only with their city (阳泉市城区)
@@ -357,6 +366,10 @@ class Matcher:
         # Most names end in 区/县/市/旗/州/盟/省: the longest one ending at each of those characters is
         # matched backwards, by a trie regex of the reversed names on the reversed text; the few
         # hundred others (郑州, 襄樊, 香港) through one small trie regex.
+        # Per surface: its first unit's name, its strongest kind and its units, made once.
+        self.surface_units = {surface: (targets[0][0].name, next(k for k in _KINDS if k in {k for _, k in targets}),
+                                        tuple(d for d, _ in targets))
+                              for surface, targets in self.division_surfaces.items()}
         ends = sorted(w[::-1] for w in self.division_surfaces if w[-1] in _DIVISION_ENDS)
         self.reversed_regex = re.compile(trie_pattern(ends))
         # Where such a name can end: most 区/市 in a text (社区, 城市) end none, and a lookbehind for the
@@ -387,15 +400,13 @@ class Matcher:
                     continue
                 found.pop()  # 两江新区 over 江新区... the longer name wins
             surface = text[start:end]
-            targets = self.division_surfaces[surface]
-            kinds = {kind for _, kind in targets}
-            kind = next(k for k in ("official", "short", "historical", "weak") if k in kinds)
+            name, kind, units = self.surface_units[surface]
             if (kind != "official" or surface[-1] not in _DIVISION_ENDS) and _ROAD_NEXT.match(text, end):
                 continue  # 中山路, 郑州路
             if len(surface) == 2 and kind != "weak" and not (
                     _starts(text, start) or (found and found[-1].end == start)):
                 continue  # 新县, 和县 inside words: 全新县域 (共和县 is matched whole)
-            found.append(Mention(start, end, surface, targets[0][0].name, kind, divisions=tuple(d for d, _ in targets)))
+            found.append(Mention(start, end, surface, name, kind, divisions=units))
         return found
 
     def streets(self, text: str, anchors: frozenset[int] = frozenset()) -> list[Mention]:
@@ -415,10 +426,10 @@ class Matcher:
                 continue
             suffix = printed.group()
             normal = "街道" if suffix in _OFFICE else suffix
-            run = size - _STEM_RUN.match(backwards, size - start).end()
             end = start + len(suffix)
-            mention = self._lookup(text, run, start, end, suffix, normal)
+            mention = self._lookup(text, start, end, suffix, normal)
             if mention is None and suffix != "办事处" and normal == "街道":
+                run = size - _STEM_RUN.match(backwards, size - start).end()
                 left = _last_within(anchors_sorted, run, start - 2)
                 stem = text[left:start] if left is not None else ""
                 if _UNKNOWN_STEM.fullmatch(stem) and not _NOT_NAME.search(stem):
@@ -475,14 +486,19 @@ class Matcher:
                 return before + 1 if not _COMMUNITY_STOP.search(stem) else left
         return left
 
-    def _lookup(self, text: str, run: int, start: int, end: int, suffix: str, normal: str) -> Mention | None:
+    def _lookup(self, text: str, start: int, end: int, suffix: str, normal: str) -> Mention | None:
+        """The longest street name printed before the suffix at `start` (its stem within the run of
+        _STEM_RUN's characters before it), or None."""
         gaz = self.gaz
-        for left in range(run, start - 1):
+        first = start
+        while first and text[first - 1:start] in self.stem_endings:
+            first -= 1
+        for left in range(first, start - 1):
             stem = text[left:start]
             name = stem + normal
             if name in gaz.streets_by_name:
                 kind = "generic" if stem in _GENERIC_STEMS else "official"
-                return Mention(left, end, text[left:end], name, kind, tuple(gaz.streets_by_name[name]))
+                return Mention(left, end, text[left:end], name, kind, self.street_tuples[name])
             if name in gaz.street_aliases:
                 streets = tuple(gaz.street_aliases[name])
                 return Mention(left, end, text[left:end], streets[0].name, "alias", streets)
