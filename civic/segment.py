@@ -79,7 +79,9 @@ class ArticleSpan:
     """One article found on a page.
 
     Offsets are into the cleaned page text. `body_offsets[i]` is the page offset of
-    `body[i]` (repeated paragraphs are cut out of `body`, so the map is not contiguous).
+    `body[i]` (repeated paragraphs are cut out of `body`, so the map is not contiguous); it is
+    made on demand from `body_spans`, the page ranges (start, end) that `body` is made of, in
+    order (one range per paragraph and one of length 1 for each line break joining two).
     `byline` is the byline text as printed (may be empty); `repeats` the paragraphs
     dropped because they were printed twice. `kicker` is the line printed above the
     headline (引题 or section heading; outside start..end, listed in the page's skipped
@@ -96,12 +98,16 @@ class ArticleSpan:
     is_caption: bool
     start: int
     end: int
-    body_offsets: list[int]
+    body_spans: list[tuple[int, int]]
     repeats: list[str] = field(default_factory=list)
     kicker: str = ""
     extra: list[tuple[int, int]] = field(default_factory=list)
     meta: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
+
+    @property
+    def body_offsets(self) -> list[int]:
+        return [offset for start, end in self.body_spans for offset in range(start, end)]
 
 
 @dataclass(frozen=True)
@@ -419,15 +425,16 @@ def _drop_intro(drafts: list[_Draft]) -> list[_Draft]:
 
 def _article(draft: _Draft, text: str) -> ArticleSpan:
     body: list[str] = []
-    offsets: list[int] = []
+    spans: list[tuple[int, int]] = []
     for part in sorted(draft.parts, key=lambda u: u.start):
         if not part.body_text:
             continue
         if body:
             body.append("\n")
-            offsets.append(min(offsets[-1] + 1, len(text) - 1))  # the line break after the paragraph
+            after = min(spans[-1][1], len(text) - 1)  # the line break after the paragraph
+            spans.append((after, after + 1))
         body.append(part.body_text)
-        offsets += range(part.body_start, part.body_end)
+        spans.append((part.body_start, part.body_end))
     return ArticleSpan(
         title=" ".join(u.text for u in draft.title),
         body="".join(body),
@@ -435,7 +442,7 @@ def _article(draft: _Draft, text: str) -> ArticleSpan:
         is_caption=draft.is_caption,
         start=draft.start,
         end=draft.end,
-        body_offsets=offsets,
+        body_spans=spans,
         repeats=[u.body_text for u in draft.repeats],
         kicker=draft.kicker.text if draft.kicker else "",
         extra=[(u.start, u.end) for u in draft.extra if not (draft.start <= u.start < draft.end)],
