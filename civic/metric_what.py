@@ -48,7 +48,8 @@ def load_metric_words(path: Path = WORDS_FILE) -> dict[str, frozenset[str]]:
 
 
 WORDS = load_metric_words()
-_CLAUSE_END_RE = re.compile(r"[，,。；;：:！？!?\n（）()]")
+# up to and including the last clause end of a window (greedy: the scan starts from the window's end)
+_TO_CLAUSE_END_RE = re.compile(r".*[，,。；;：:！？!?\n（）()]", re.DOTALL)
 _NOMINAL_FLAGS = ("n", "vn", "j", "b", "eng", "an", "zg", "s")
 _NOUN_SUFFIXES = frozenset("率量站点室员者村镇街户栏牌屏板桶箱车墙处所园馆队")
 _AFTER_RUN_RE = re.compile(r"[^，,。；;：:！？!?\n（）()、]{0,20}")
@@ -91,9 +92,9 @@ def read_what(text: str, start: int, end: int, consumed: int, kind: str, *,
 def clause_begin(text: str, start: int) -> int:
     """Offset where the clause holding `text[start]` begins: after `,。;:!?` or a bracket, at most
     40 characters back."""
-    window = text[max(0, start - 40):start]
-    last = _CLAUSE_END_RE.search(window[::-1])  # the last clause end, found first in the reversed window
-    return start - (last.start() if last else len(window))
+    begin = max(0, start - 40)
+    last = _TO_CLAUSE_END_RE.match(text, begin, start)
+    return last.end() if last else begin
 
 
 def pos_tokens(text: str) -> list[tuple[str, str]]:
@@ -133,27 +134,35 @@ def _what_after(text: str, end: int, quantity_end: Callable[[str, int], int | No
     skip = quantity_end(text, end)
     if skip is not None:  # 12大类40余种服务岗位
         return _what_after(text, skip, quantity_end)
+    what, length = _what_in_run(run)
+    return what, end + length
+
+
+@functools.lru_cache(maxsize=1 << 14)  # runs after a unit recur (名志愿者); a pure function of the run
+def _what_in_run(run: str) -> tuple[str, int]:
+    """The thing counted, read at the start of `run`, and how many characters of `run` it took."""
     quoted = _QUOTED_RE.match(run)
     if quoted:
         rest = _nominal_prefix(run[quoted.end():])  # “五小”门店 -> 门店, 58所“儿童之家” -> 儿童之家
-        return _trim(rest or quoted.group(1)), end + quoted.end() + len(rest)
+        return _trim(rest or quoted.group(1)), quoted.end() + len(rest)
     title = next((w for w in _TITLES_LONGEST_FIRST if run.startswith(w)), None)
     if title:  # 8人获评郑州市文明市民: the people counted are what they became
         head = _nominal_prefix(run[len(title):])
-        return _trim(head), end + len(title) + len(head)
+        return _trim(head), len(title) + len(head)
     relative = _RELATIVE_RE.match(run)
-    if relative and not all(_is_nominal(*token) for token in pos_tokens(relative.group(1))) \
+    if relative and not all(_is_nominal(*token) for token in _pos_tokens(relative.group(1))) \
             and not any(verb in relative.group(1) for verb in _MEMBERSHIP_VERBS):
         head = _nominal_prefix(run[relative.end():])
         if head:
-            return _trim(head), end + relative.end() + len(head)
+            return _trim(head), relative.end() + len(head)
     head = _nominal_prefix(run)
-    return _trim(head), end + len(head)
+    return _trim(head), len(head)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _nominal_prefix(run: str) -> str:
     """The noun phrase at the start of `run` ("" when it starts with a verb or particle)."""
-    tokens = pos_tokens(run)
+    tokens = _pos_tokens(run)
     words: list[tuple[str, str]] = []
     for i, (word, flag) in enumerate(tokens):
         if word in _QUOTES and words:
@@ -172,6 +181,7 @@ def _nominal_prefix(run: str) -> str:
     return "".join(w for w, _ in words if w not in _QUOTES)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # clauses before a number recur across a corpus; a pure function
 def _what_before(chunk: str, kind: str) -> tuple[str, bool]:
     """The thing counted, read backwards from the number through the clause before it, and
     whether it is a noun phrase (False when it is the action itself: 督查共计32次)."""
@@ -250,6 +260,7 @@ def _strip_place(phrase: str) -> str:
     return phrase
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _trim(phrase: str) -> str:
     """Keep the head of a long noun phrase: whole words from the end, up to WHAT_MAX_CHARS, at least
     two characters, and the word before a generic head (志愿服务活动, not 活动); a quoted name is one
@@ -258,7 +269,7 @@ def _trim(phrase: str) -> str:
     if len(bare) <= WHAT_MAX_CHARS or any(char in bare for char in "、和与及"):
         return bare
     words = [word for part in _QUOTED_PART_RE.findall(phrase)
-             for word in ([part[1:-1]] if part[0] in _QUOTES else [w for w, _ in pos_tokens(part)])]
+             for word in ([part[1:-1]] if part[0] in _QUOTES else [w for w, _ in _pos_tokens(part)])]
     kept: list[str] = []
     while words and (sum(map(len, kept)) < 2 or len(words[-1]) + sum(map(len, kept)) <= WHAT_MAX_CHARS):
         kept.insert(0, words.pop())

@@ -156,6 +156,7 @@ _TIME_AFTER_RE = re.compile(r"[多半]?(?:月|星期|礼拜|小时|钟头|工作
 _SPELL_BEFORE = ("历时", "用时", "耗时", "为期", "持续", "连续", "仅用")  # 历时3小时: how long, not work
 _NEIGHBOURS_RE = re.compile(r"([一二两三四五六七八])([二三四五六七八九])([十百千万]?)")
 _RANGE_RE = re.compile(rf"{NUMBER_PATTERN}(?:-|~|～|—|至)$")
+_RANGE_LAST = frozenset("-~～—至\n")  # the character before a number that a range can end with
 _HOURS_DURATION_AFTER = ("内", "以", "之内", "后", "来", "前")
 
 
@@ -213,46 +214,52 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, int] | None:
     """(value, unit, approx, start, end) of a regex match that passes the rules, else None."""
-    pre, printed = match.group("pre"), match.group("num") or match.group("pct")
-    num_start = match.start("num") if match.group("num") else match.start("pct") - 3
+    pre, pct, num, mid, mult, unit_name, post = match.group("pre", "pct", "num", "mid", "mult", "unit", "post")
+    printed = num or pct
     start = match.start()
     if pre and (text[start - 1:start + 1] in _FALSE_PREFIX or (pre == "上" and printed not in ("百", "千", "万"))):
-        pre, start = None, num_start
-    if (pre or match.group("mid")) and printed in ("百", "千", "万"):  # 上百人, 近百名, 百余名, 千余份
-        printed = "一" + printed
-    neighbours = _NEIGHBOURS_RE.fullmatch(printed)
-    if neighbours and DIGITS[neighbours.group(2)] == DIGITS[neighbours.group(1)] + 1:
-        printed = neighbours.group(2) + neighbours.group(3)  # 七八个, 三四百名: the upper bound, approximate
-    elif len(printed) > 1 and all(char in DIGITS for char in printed):
-        return None  # 七一三社区, 二〇一八: names and years written digit by digit
+        pre, start = None, match.start("num") if num else match.start("pct") - 3
+    neighbours = None
+    if printed.isascii():  # 200, 3,000, 1.5: no Chinese numeral rule applies
+        chinese = False
+    else:
+        if (pre or mid) and printed in ("百", "千", "万"):  # 上百人, 近百名, 百余名, 千余份
+            printed = "一" + printed
+        neighbours = _NEIGHBOURS_RE.fullmatch(printed)
+        if neighbours and DIGITS[neighbours.group(2)] == DIGITS[neighbours.group(1)] + 1:
+            printed = neighbours.group(2) + neighbours.group(3)  # 七八个, 三四百名: the upper bound, approximate
+        elif len(printed) > 1 and all(char in DIGITS for char in printed):
+            return None  # 七一三社区, 二〇一八: names and years written digit by digit
+        chinese = printed[0] in CHINESE_NUMERAL_CHARS
     try:
-        value = parse_number(printed) * MULTIPLIERS.get(match.group("mult") or "", 1)  # 120余万元
+        value = parse_number(printed) * MULTIPLIERS.get(mult or "", 1)  # 120余万元
     except ValueError:
         return None
-    unit_name = match.group("unit") or "%"
+    unit_name = unit_name or "%"
     unit = UNITS.get(unit_name, UNITS["%"])
-    chinese = printed[0] in CHINESE_NUMERAL_CHARS
-    before = text[max(0, start - 6):start]
-    after = text[match.end():match.end() + 3]
-    ranged = _RANGE_RE.search(text, max(0, start - 12), start)
+    end = match.end()
+    # a range ends right before the number, or (the pattern ends in $) before a newline there
+    ranged = _RANGE_RE.search(text, max(0, start - 12), start) if text[start - 1:start] in _RANGE_LAST else None
     if ranged:  # 3至5名, 3-5人: the span covers the range, the value is its upper bound
-        start, before = ranged.start(), text[max(0, ranged.start() - 6):ranged.start()]
+        start = ranged.start()
+    before = text[start - 1] if start else ""
+    after = text[end:end + 3]
+    rate_window = text[max(0, start - 12):start]
     if (
-        (before[-1:] and (before[-1] in _VAGUE_BEFORE or before[-1].isascii() and before[-1].isalnum()
-                          or before[-1] == "."))
+        (before and (before in _VAGUE_BEFORE or before.isascii() and before.isalnum() or before == "."))
         or (after[:1].isascii() and after[:1].isalpha())
-        or _RATE_RE.search(text, max(0, start - 12), start)
-        or _PLAN_RE.search(text, clause_begin(text, start), start)
-        or (match.group("unit") == "个" and _TIME_AFTER_RE.match(text, match.end()))
-        or (unit.kind == "hours" and (after.startswith(_HOURS_DURATION_AFTER) or value == 24
-                                      or match.group("post") in ("以内", "以下") or before.endswith(_SPELL_BEFORE)))
         or (printed.isdigit() and len(printed) >= 7 and unit.kind not in ("money", "measure"))
+        or (unit_name == "个" and _TIME_AFTER_RE.match(text, end))
+        or (unit.kind == "hours" and (after.startswith(_HOURS_DURATION_AFTER) or value == 24 or post in ("以内", "以下")
+                                      or text[max(0, start - 6):start].endswith(_SPELL_BEFORE)))
+        or (("每" in rate_window or "均" in rate_window) and _RATE_RE.search(text, max(0, start - 12), start))
+        or _PLAN_RE.search(text, clause_begin(text, start), start)
     ):
         return None
     if chinese and not _chinese_is_count(text, match, printed, unit, pre):
         return None
-    approx = bool(pre or match.group("mid") or match.group("post") or ranged or neighbours)
-    return value, unit_name, approx, start, match.end()
+    approx = bool(pre or mid or post or ranged or neighbours)
+    return value, unit_name, approx, start, end
 
 
 def _quantity_end(text: str, at: int) -> int | None:
