@@ -48,8 +48,9 @@ def load_metric_words(path: Path = WORDS_FILE) -> dict[str, frozenset[str]]:
 
 
 WORDS = load_metric_words()
+CLAUSE_ENDS = "，,。；;：:！？!?\n（）()"  # what ends a clause: punctuation and brackets
 # up to and including the last clause end of a window (greedy: the scan starts from the window's end)
-_TO_CLAUSE_END_RE = re.compile(r".*[，,。；;：:！？!?\n（）()]", re.DOTALL)
+_TO_CLAUSE_END_RE = re.compile(f".*[{CLAUSE_ENDS}]", re.DOTALL)
 _NOMINAL_FLAGS = ("n", "vn", "j", "b", "eng", "an", "zg", "s")
 _NOUN_SUFFIXES = frozenset("率量站点室员者村镇街户栏牌屏板桶箱车墙处所园馆队")
 _AFTER_RUN_RE = re.compile(r"[^，,。；;：:！？!?\n（）()、]{0,20}")

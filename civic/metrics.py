@@ -38,13 +38,13 @@ from __future__ import annotations
 import bisect
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from civic.config import RESOURCES_DIR
-from civic.metric_what import clause_begin, pos_tokens, read_what
+from civic.metric_what import CLAUSE_ENDS, pos_tokens, read_what
 from civic.numbers import CHINESE_NUMERAL_CHARS, DIGITS, MULTIPLIERS, NUMBER_PATTERN, parse_number
-from civic.regexscan import finditer_from
 
 UNITS_FILE = RESOURCES_DIR / "metric_units.csv"
 EXCLUSIONS_FILE = RESOURCES_DIR / "metric_exclusions.txt"
@@ -133,8 +133,16 @@ _METRIC_RE = re.compile(
     rf"(?P<unit>{_UNIT_ALTERNATION}))"
     r"(?P<post>左右|以上|以下|以内|上下|开外|有余)?"
 )
-# Every character a metric can start with: an approximation word, 百分之, a digit or a Chinese numeral.
-_METRIC_START_RE = re.compile(rf"[大将接超不约近逾上\d{CHINESE_NUMERAL_CHARS}]")
+_N = rf"[\d{CHINESE_NUMERAL_CHARS}]"
+# Where _METRIC_RE is tried (see _metric_matches): the first character of an approximation word followed by a
+# numeral, 百 of 百分之, and the first character of a run of digits or of Chinese numerals (the run's other
+# characters are not: where the pattern matches inside a run, it matches at the run's first character too).
+# One character class first, so that the regex engine skips to these characters quickly.
+_METRIC_START_RE = re.compile(
+    rf"[大将接超不约近逾上\d{CHINESE_NUMERAL_CHARS}]"
+    rf"(?:(?<=\d)\d*|(?<={_CN})(?:(?!百分之){_CN})*"
+    rf"|(?<=[约近逾上])(?={_N})|(?<=超)(?=过?{_N})|(?<=大)(?=约{_N})|(?<=[将接])(?=近{_N})|(?<=不)(?=[足到]{_N}))"
+)
 _NUMERAL_RE = re.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 _EXCLUSION_RE = re.compile("|".join(re.escape(e) for e in sorted(EXCLUSIONS, key=len, reverse=True)))
 # names, slogans and titles in quotes; quoted speech (with its own punctuation) keeps its numbers
@@ -143,7 +151,8 @@ _QUOTE_RE = re.compile(rf"“{_NAME_CHARS}”|\"{_NAME_CHARS}\"|「{_NAME_CHARS}
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 _SLOGAN_RE = re.compile(rf"{_CN}(?!{_CN}|[余多来几])[\u4e00-\u9fff]{_CN}")  # 一戴二勤, 四好两无, 五个一
 _RATE_RE = re.compile(r"(?:每|平均|人均|日均|月均|年均|户均)[^，,。；;：:！？!?\n]{0,10}$")  # 每天安排志愿者两人
-_PLAN_RE = re.compile(r"拟|计划|力争|预计|争取|将要|准备|目标")  # work not done yet: 力争完成剩余3个小区的改造
+# work not done yet, earlier in the clause (at most 40 characters back): 力争完成剩余3个小区的改造
+_PLAN_IN_CLAUSE_RE = re.compile(rf"(?:拟|计划|力争|预计|争取|将要|准备|目标)[^{CLAUSE_ENDS}]*\Z")
 _PLACE_AFTER_RE = re.compile(r"[区县市镇乡村路街河渠山湖桥港庄屯营堡寨店铺沟坡湾]")
 _INHERIT_DISTANCE = 12  # characters between two quantities of the same things
 _NAMED_ONE_RE = re.compile(r"[\u4e00-\u9fff]{1,6}[(（]")
@@ -176,7 +185,7 @@ def extract_metrics(text: str) -> list[Metric]:
     sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
     metrics: list[Metric] = []
     consumed = 0  # end of the previous metric and of the `what` read after it
-    for match in finditer_from(_METRIC_RE, _METRIC_START_RE, text):
+    for match in _metric_matches(text):
         candidate = _candidate(text, match)
         if candidate is None:
             continue
@@ -199,6 +208,25 @@ def extract_metrics(text: str) -> list[Metric]:
         consumed = max(end, what_end)
         metrics.append(Metric(value, unit, approx, what, text[start:end], sentence, start, end, kind))
     return metrics
+
+
+def _metric_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_METRIC_RE.finditer(text)`, the pattern tried only where _METRIC_START_RE matches.
+
+    Inside a run of digits (or of Chinese numerals), the pattern matches at a character only if it matches
+    at the one before, whose match then covers this one: trying the run's first character is enough. A
+    match can end inside a run only when it ends with the number (百分之1,2345, 百分之3万五): the pattern is
+    tried again right there.
+    """
+    resume = 0
+    for start in _METRIC_START_RE.finditer(text):
+        at = start.start()
+        while at >= resume and (match := _METRIC_RE.match(text, at)):
+            resume = match.end()
+            yield match
+            if not (match.group("pct") and _NUMERAL_RE.match(text, resume)):
+                break
+            at = resume
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -237,6 +265,8 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
         return None
     unit_name = unit_name or "%"
     unit = UNITS.get(unit_name, UNITS["%"])
+    if chinese and not _chinese_is_count(text, match, printed, unit, pre):
+        return None
     end = match.end()
     # a range ends right before the number, or (the pattern ends in $) before a newline there
     ranged = _RANGE_RE.search(text, max(0, start - 12), start) if text[start - 1:start] in _RANGE_LAST else None
@@ -253,10 +283,8 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
         or (unit.kind == "hours" and (after.startswith(_HOURS_DURATION_AFTER) or value == 24 or post in ("以内", "以下")
                                       or text[max(0, start - 6):start].endswith(_SPELL_BEFORE)))
         or (("每" in rate_window or "均" in rate_window) and _RATE_RE.search(text, max(0, start - 12), start))
-        or _PLAN_RE.search(text, clause_begin(text, start), start)
+        or _PLAN_IN_CLAUSE_RE.search(text, max(0, start - 40), start)
     ):
-        return None
-    if chinese and not _chinese_is_count(text, match, printed, unit, pre):
         return None
     approx = bool(pre or mid or post or ranged or neighbours)
     return value, unit_name, approx, start, end

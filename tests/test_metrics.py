@@ -7,6 +7,7 @@ style of campaign reports from elsewhere, to keep the rules general.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import other_cities
@@ -14,9 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from civic import metrics as metrics_module
 from civic.clean import clean
 from civic.metric_what import load_metric_words
 from civic.metrics import Metric, extract_metrics, load_exclusions, load_units
+from civic.numbers import CHINESE_NUMERAL_CHARS
+from civic.regexscan import finditer_from
 from civic.segment import segment
 
 Row = tuple[str, float, str, bool, str]
@@ -345,3 +349,28 @@ def test_whole_articles_of_other_cities(page: str, expected: list[Row]) -> None:
     rows = [(m.span, m.value, m.unit, m.approx, m.what)
             for article in segment(clean(text).text).articles for m in extract_metrics(article.body)]
     assert rows == expected
+
+
+def _matches_tried_everywhere(text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    """_METRIC_RE's matches, trying it at every character a metric can start with (the plain scan)."""
+    every_start = re.compile(rf"[大将接超不约近逾上\d{CHINESE_NUMERAL_CHARS}]")
+    return [(m.span(), m.groupdict()) for m in finditer_from(metrics_module._METRIC_RE, every_start, text)]
+
+
+@pytest.mark.parametrize("text", [
+    "百分之1,2345人",  # a percentage ends inside a run of digits: the rest is tried again
+    "百分之3万五个",  # ... inside a run of Chinese numerals
+    "百分之三十五百分之四十名",
+    "1,23456人",  # the run's first digit fails, a later one (after the comma) starts a match
+    "一3个", "3万五千人", "二〇一八年3人", "约三四百名", "超过5000人", "超5000人", "大约100人", "大约",
+    "不足10%", "不到百分之五", "上百人", "将近二十名", "接近三成", "超百分之五十", "12大类40余种服务岗位",
+    "3至5人", "３００人", "近近近3人", "约约", "10月2日至3日", "上上下下1", "第3名志愿者4人",
+])
+def test_metric_scan_finds_what_trying_every_start_finds(text: str) -> None:
+    assert [(m.span(), m.groupdict()) for m in metrics_module._metric_matches(text)] == _matches_tried_everywhere(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一二三十百千万分之余多近约超过大将接不足到上0123456789,.%个名人", max_size=30))
+def test_metric_scan_finds_what_trying_every_start_finds_anywhere(text: str) -> None:
+    assert [(m.span(), m.groupdict()) for m in metrics_module._metric_matches(text)] == _matches_tried_everywhere(text)
