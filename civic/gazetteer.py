@@ -363,22 +363,24 @@ class Matcher:
                         continue
                     kind = "weak"
                 self.division_surfaces[surface].append((division, kind))
-        # Most names end in 区/县/市/旗/州/盟/省: the longest one ending at each of those characters is
-        # matched backwards, by a trie regex of the reversed names on the reversed text; the few
-        # hundred others (郑州, 襄樊, 香港) through one small trie regex.
         # Per surface: its first unit's name, its strongest kind and its units, made once.
         self.surface_units = {surface: (targets[0][0].name, next(k for k in _KINDS if k in {k for _, k in targets}),
                                         tuple(d for d, _ in targets))
                               for surface, targets in self.division_surfaces.items()}
+        # Most names end in 区/县/市/旗/州/盟/省: the longest one ending at each of those characters is
+        # matched backwards, by a trie regex of the reversed names on the reversed text. The regex
+        # consumes only that character and captures the name in a lookahead, so that one scan finds
+        # them all, overlapping ones too (阳泉市城区 and 阳泉市). Most 区/市 in a text (社区, 城市) end
+        # no name: a class of the characters that come before each one in a name tells so before
+        # the trie's branches are tried. The few hundred others (郑州, 襄樊, 香港) are found by one
+        # small trie regex.
         ends = sorted(w[::-1] for w in self.division_surfaces if w[-1] in _DIVISION_ENDS)
-        self.reversed_regex = re.compile(trie_pattern(ends))
-        # Where such a name can end: most 区/市 in a text (社区, 城市) end none, and a lookbehind for the
-        # characters that come before each end character in a name tells so at C speed.
         before: dict[str, set[str]] = defaultdict(set)
         for word in ends:
             before[word[0]].add(word[1])
-        self.end_regex = re.compile("|".join(f"{re.escape(end)}(?<={_char_class(before[end])}.)"
-                                             for end in sorted(before)))
+        last = "|".join(f"{re.escape(char)}(?={_char_class(before[char])})" for char in sorted(before))
+        tails = trie_pattern(ends).split("]", 1)[1]  # it opens with its first characters' class
+        self.reversed_regex = re.compile(f"(?:{last})(?=({tails}))")
         # The others' first characters are printed at one character in ten (大, 中, 新): the class
         # of their second characters, checked next, spares most of those the trie's branches.
         others = sorted(w for w in self.division_surfaces if w[-1] not in _DIVISION_ENDS)
@@ -388,11 +390,8 @@ class Matcher:
     def divisions(self, text: str) -> list[Mention]:
         """Provinces, cities and counties named in `text`, longest first, no overlaps."""
         spans = [(m.start(), m.end()) for m in self.other_regex.finditer(text)]
-        size, backwards = len(text), text[::-1]
-        for match in self.end_regex.finditer(text):
-            end = match.end()
-            if name := self.reversed_regex.match(backwards, size - end):
-                spans.append((size - name.end(), end))
+        size = len(text)
+        spans += [(size - m.end(1), size - m.start()) for m in self.reversed_regex.finditer(text[::-1])]
         found: list[Mention] = []
         for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
             if found and start < found[-1].end:
@@ -453,20 +452,26 @@ class Matcher:
         found: list[Mention] = []
         street_ends = sorted({m.end for m in streets})
         size, backwards = len(text), text[::-1]
+        communities = self.gaz.communities
         for match in _COMMUNITY_SUFFIX.finditer(text):
             start, end = match.span()
+            if _ESTATE_NEXT.match(text, end):
+                continue  # 富国新村小区 is an estate (the first stem the checks below let through stops)
             run = size - _COMMUNITY_STEM_RUN.match(backwards, size - start).end()
             attached = _last_within(street_ends, run, start - 2)
+            quoted = text[end:end + 1] == "”"
             for left in range(attached if attached is not None else run, start):
                 name = text[left:end]
+                if not (name in communities or left == attached or (quoted and text[left - 1:left] == "“")):
+                    continue  # whether the checks below let it through or not, it is passed over
                 stem = text[left:start]
                 if len(stem) == 1 and (name in _GENERIC_VILLAGES or not (left == attached or _starts(text, left))):
                     continue  # 余村 after 深入, not the 村 of 乡村
                 if _COMMUNITY_STOP.search(stem):
                     continue
-                if _ESTATE_NEXT.match(text, end) or (text[left - 1:left] == "“" and text[end:end + 1] == "”"):
-                    break  # 富国新村小区 is an estate, “幸福社区” a figure of speech
-                if name in self.gaz.communities or (left == attached and len(stem) <= 6):
+                if quoted and text[left - 1:left] == "“":
+                    break  # “幸福社区” is a figure of speech
+                if name in communities or (left == attached and len(stem) <= 6):
                     if left != attached:
                         left = self._community_start(text, run, left, start)
                         name = text[left:end]

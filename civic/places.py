@@ -160,14 +160,13 @@ def _anchors(divisions: list[Mention], title: str = "") -> frozenset[int]:
 
 
 def _evidence(gaz: Gazetteer, divisions: list[Mention], streets: list[Mention]) -> _Evidence:
-    counties, cities, provinces = set(), set(), set()
-    chains = [gaz.chain(d.code, d.level) for m in divisions for d in m.divisions]
+    """The chains of the divisions named and of the streets named by a unique official name."""
+    units = {d for m in divisions for d in m.divisions}  # a page names its city dozens of times
+    chains = [gaz.chain(d.code, d.level) for d in units]
     chains += [gaz.street_chain(m.streets[0]) for m in streets if len(m.streets) == 1 and m.kind == "official"]
-    for chain in chains:
-        counties.add(chain.district_code)
-        cities.add(chain.city_code)
-        provinces.add(chain.province_code)
-    return _Evidence(frozenset(counties - {""}), frozenset(cities - {""}), frozenset(provinces - {""}))
+    return _Evidence(frozenset({c.district_code for c in chains} - {""}),
+                     frozenset({c.city_code for c in chains} - {""}),
+                     frozenset({c.province_code for c in chains} - {""}))
 
 
 @functools.lru_cache(maxsize=8)
