@@ -180,15 +180,18 @@ def extract_metrics(text: str) -> list[Metric]:
     """
     if not _NUMERAL_RE.search(text):
         return []
-    blocked = _merge([m.span() for m in _EXCLUSION_RE.finditer(text)] + [m.span() for m in _QUOTE_RE.finditer(text)])
-    blocked_starts = [s for s, _ in blocked]
-    sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
+    blocked: list[tuple[int, int]] | None = None  # found when a first candidate passes the rules (a quarter never do)
     metrics: list[Metric] = []
     consumed = 0  # end of the previous metric and of the `what` read after it
     for match in _metric_matches(text):
         candidate = _candidate(text, match)
         if candidate is None:
             continue
+        if blocked is None:
+            blocked = _merge([m.span() for m in _EXCLUSION_RE.finditer(text)]
+                             + [m.span() for m in _QUOTE_RE.finditer(text)])
+            blocked_starts = [s for s, _ in blocked]
+            sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
         i = bisect.bisect_left(blocked_starts, candidate[4]) - 1
         if i >= 0 and blocked[i][1] > candidate[3]:  # inside a quote, a title or a fixed expression
             continue

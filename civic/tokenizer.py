@@ -254,9 +254,9 @@ class PosTagger:
         for k in range(size - 1, -1, -1):
             freq = (words.get(block[k]) or self._shard(block[k]))[0]
             best, end, i, fragment = 0.0, 0, k, block[k]
-            while fragment in freq:
-                if freq[fragment]:
-                    score = log(freq[fragment]) - log_total + scores[i + 1]
+            while (frequency := freq.get(fragment)) is not None:  # a word, or the prefix of one (0)
+                if frequency:
+                    score = log(frequency) - log_total + scores[i + 1]
                     if not end or score >= best:
                         best, end = score, i + 1
                 i += 1
