@@ -287,8 +287,10 @@ _GENERIC_STEMS = {"平安", "和谐", "幸福", "中心", "小城", "先进", "�
 _DIVISION_ENDS = "区县市旗州盟省"
 _KINDS = ("official", "short", "historical", "weak")  # of a division surface, strongest first
 _GENERIC_DIVISIONS = {"城区", "矿区", "郊区", "东区", "西区", "南区", "北区", "市区", "新区", "盐区", "市辖区"}
-_SUFFIX_FIRST = re.compile(f"[{''.join(dict.fromkeys(suffix[0] for suffix in _SUFFIXES))}]")
-_SUFFIX_AT = re.compile("|".join(_SUFFIXES))
+# Each suffix, overlapping ones too: the regex consumes its first character only and captures the
+# suffix (the first of _SUFFIXES printed there) in a lookahead.
+_SUFFIX_AT = re.compile(f"[{''.join(dict.fromkeys(suffix[0] for suffix in _SUFFIXES))}]"
+                        f"(?<=(?=({'|'.join(_SUFFIXES)})).)")
 MAX_STEM = 14
 # Stems are read backwards from a suffix: these match on the reversed text.
 _STEM_RUN = re.compile(rf"[\u3400-\u9fff]{{0,{MAX_STEM}}}")
@@ -416,18 +418,15 @@ class Matcher:
         the end of a district name): an X街道 there is kept even when the gazetteer lacks it.
         """
         found: list[Mention] = []
-        size, backwards = len(text), text[::-1]
+        size, backwards = len(text), ""
         anchors_sorted = sorted(anchors)
-        for first in _SUFFIX_FIRST.finditer(text):  # every suffix, overlapping ones too
-            start = first.start()
-            printed = _SUFFIX_AT.match(text, start)
-            if printed is None:
-                continue
-            suffix = printed.group()
+        for printed in _SUFFIX_AT.finditer(text):
+            start, suffix = printed.start(), printed.group(1)
             normal = "街道" if suffix in _OFFICE else suffix
             end = start + len(suffix)
             mention = self._lookup(text, start, end, suffix, normal)
             if mention is None and suffix != "办事处" and normal == "街道":
+                backwards = backwards or text[::-1]
                 run = size - _STEM_RUN.match(backwards, size - start).end()
                 left = _last_within(anchors_sorted, run, start - 2)
                 stem = text[left:start] if left is not None else ""
@@ -495,7 +494,9 @@ class Matcher:
         """The longest street name printed before the suffix at `start` (its stem within the run of
         _STEM_RUN's characters before it), or None."""
         gaz = self.gaz
-        first = start
+        if start < 2 or text[start - 2:start] not in self.stem_endings:
+            return None  # a stem has two characters at least
+        first = start - 2
         while first and text[first - 1:start] in self.stem_endings:
             first -= 1
         for left in range(first, start - 1):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -105,10 +105,13 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
         yield _page_evidence(context.page_text)
         yield _paper_evidence(context.paper_city)
 
-    reported = _reported(title_streets, text_streets, text)
+    lead_end = m.start() if (m := _LEAD_END.search(text)) else len(text)
+    reported = _reported(title_streets, text_streets, text, lead_end)
     streets: list[tuple[Mention, Street | None, str]] = []  # mention, resolved unit, field
+    resolved: dict[tuple[str, tuple[Street, ...]], Street | None] = {}  # a street is reported once per printing
     for mention, where in reported:
-        unit = _resolve(gaz, mention, tiers)
+        key = (mention.kind, mention.streets)
+        unit = resolved[key] if key in resolved else resolved.setdefault(key, _resolve(gaz, mention, tiers))
         if mention.kind in ("stem", "generic") and unit is None:
             continue  # 侯寨乡 for 侯寨街道, or 平安街道 (also a phrase): trusted only with a context
         streets.append((mention, unit, where))
@@ -122,7 +125,7 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
     elif main:
         chain = _common_chain(gaz, main[0].streets)
     if not chain.district:
-        chain = _merge(chain, _division_chain(gaz, title_div, text_div, text, tiers))
+        chain = _merge(chain, _division_chain(gaz, title_div, text_div, lead_end, tiers))
     if not chain.city and context.paper_city and not (main and main[1] is None and main[0].streets):
         chain = _merge(chain, _paper_chain(gaz, context.paper_city))
 
@@ -135,8 +138,7 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
         seen.add(name)
         places.append(_place("street", name, mention, where, unit.code if unit else ""))
     communities = match.communities(text, text_streets)
-    counts = Counter(m.name for m in communities)
-    lead_end = m.start() if (m := _LEAD_END.search(text)) else len(text)
+    counts = _counts(m.name for m in communities)
     in_title = [(m, "title") for m in match.communities(title, title_streets) if m.name not in counts]
     for mention, where in in_title + [(m, "text") for m in communities]:
         if mention.name in seen or (where == "text" and counts[mention.name] == 1 and mention.start >= lead_end
@@ -197,11 +199,11 @@ def _paper_chain(gaz: Gazetteer, paper_city: str) -> Chain:
     return Chain()
 
 
-def _reported(title_streets: list[Mention], text_streets: list[Mention], text: str
+def _reported(title_streets: list[Mention], text_streets: list[Mention], text: str, lead_end: int
               ) -> list[tuple[Mention, str]]:
-    """Street mentions the article reports on, main candidate first: title, lead, repeated, others."""
-    lead_end = m.start() if (m := _LEAD_END.search(text)) else len(text)
-    counts = Counter(m.name for m in text_streets)
+    """Street mentions the article reports on, main candidate first: title, lead (the body up to
+    `lead_end`), repeated, others."""
+    counts = _counts(m.name for m in text_streets)
     chosen: list[tuple[Mention, str]] = [(m, "title") for m in title_streets]
     chosen += [(m, "text") for m in text_streets if m.start < lead_end]
     repeated = sorted((m for m in text_streets if counts[m.name] >= 2), key=lambda m: -counts[m.name])
@@ -256,13 +258,13 @@ def _common_chain(gaz: Gazetteer, streets: tuple[Street, ...]) -> Chain:
                  "", first.city_code if same_city else "", first.province_code if same_province else "")
 
 
-def _division_chain(gaz: Gazetteer, title_div: list[Mention], text_div: list[Mention], text: str,
+def _division_chain(gaz: Gazetteer, title_div: list[Mention], text_div: list[Mention], lead_end: int,
                     tiers: Callable[[], Iterator[_Evidence]]) -> Chain:
-    """The chain of the main county (else city, else province) named in title, lead or body."""
-    lead_end = m.start() if (m := _LEAD_END.search(text)) else len(text)
+    """The chain of the main county (else city, else province) named in title, lead (the body up
+    to `lead_end`) or body."""
     for level in ("county", "city", "province"):
         for group in (title_div, [m for m in text_div if m.start < lead_end], text_div):
-            counts = Counter(d.code for m in group if m.kind != "weak" for d in m.divisions if d.level == level)
+            counts = _counts(d.code for m in group if m.kind != "weak" for d in m.divisions if d.level == level)
             if not counts:
                 continue
             ranked = sorted(counts, key=lambda code: -counts[code])
@@ -271,6 +273,14 @@ def _division_chain(gaz: Gazetteer, title_div: list[Mention], text_div: list[Men
             if len(winners) == 1:
                 return gaz.chain(top[winners[0]], level)
     return Chain()
+
+
+def _counts(keys: Iterable[str]) -> dict[str, int]:
+    """How often each key occurs, in order of first occurrence (a Counter costs more for a few)."""
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def _merge(chain: Chain, more: Chain) -> Chain:
@@ -284,9 +294,15 @@ def _merge(chain: Chain, more: Chain) -> Chain:
                  chain.province_code or more.province_code)
 
 
+@functools.lru_cache(maxsize=4096)
+def _fixed_place(level: str, name: str, surface: str, code: str, where: str) -> Place:
+    """A place without offsets (title, gazetteer): the same few recur, and a Place is immutable."""
+    return Place(level, name, surface, None, None, code, where)
+
+
 def _place(level: str, name: str, mention: Mention, where: str, code: str = "") -> Place:
     if where == "title":
-        return Place(level, name, mention.surface, None, None, code, "title")
+        return _fixed_place(level, name, mention.surface, code, "title")
     return Place(level, name, mention.surface, mention.start, mention.end, code, "text")
 
 
@@ -295,12 +311,14 @@ def _printed(level: str, name: str, code: str, title_div: list[Mention], text_di
     """A district / city / province place, with the offsets of its first printing when printed."""
     want = {"district": "county"}.get(level, level)
     for mention in text_div:
-        if any(d.level == want and d.code == code for d in mention.divisions):
-            return Place(level, name, mention.surface, mention.start, mention.end, code, "text")
+        for d in mention.divisions:
+            if d.code == code and d.level == want:
+                return Place(level, name, mention.surface, mention.start, mention.end, code, "text")
     for mention in title_div:
-        if any(d.level == want and d.code == code for d in mention.divisions):
-            return Place(level, name, mention.surface, None, None, code, "title")
-    return Place(level, name, "", None, None, code, "gazetteer")
+        for d in mention.divisions:
+            if d.code == code and d.level == want:
+                return _fixed_place(level, name, mention.surface, code, "title")
+    return _fixed_place(level, name, "", code, "gazetteer")
 
 
 def refine_with_corpus(articles: pd.DataFrame, places: pd.DataFrame, *, cities: Counter | None = None,
