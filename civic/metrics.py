@@ -44,7 +44,7 @@ from pathlib import Path
 
 from civic.config import RESOURCES_DIR
 from civic.metric_what import CLAUSE_ENDS, pos_tokens, read_what
-from civic.numbers import CHINESE_NUMERAL_CHARS, DIGITS, MULTIPLIERS, NUMBER_PATTERN, parse_number
+from civic.numbers import CHINESE_NUMERAL_CHARS, DIGITS, MULTIPLIER_CHARS, MULTIPLIERS, NUMBER_PATTERN, parse_number
 
 UNITS_FILE = RESOURCES_DIR / "metric_units.csv"
 EXCLUSIONS_FILE = RESOURCES_DIR / "metric_exclusions.txt"
@@ -134,13 +134,18 @@ _METRIC_RE = re.compile(
     r"(?P<post>左右|以上|以下|以内|上下|开外|有余)?"
 )
 _N = rf"[\d{CHINESE_NUMERAL_CHARS}]"
-# Where _METRIC_RE is tried (see _metric_matches): the first character of an approximation word followed by a
-# numeral, 百 of 百分之, and the first character of a run of digits or of Chinese numerals (the run's other
-# characters are not: where the pattern matches inside a run, it matches at the run's first character too).
-# One character class first, so that the regex engine skips to these characters quickly.
+# What can follow the numerals of a metric: a unit, 余多来几, a multiplier, a space or a line break.
+_AFTER_NUMBER = re.escape("".join(sorted({unit[0] for unit in UNITS}.union("余多来几", MULTIPLIER_CHARS,
+                                                                            " \t\u3000\n"))))
+# Where _METRIC_RE is tried (see _metric_matches): 百 of 百分之, the first character of an approximation word
+# followed by a numeral, and the first character of a run of digits (with their , and .) or of Chinese
+# numerals followed by what can follow a number; not the run's other characters: where the pattern matches
+# inside a run, it matches at the run's first character too. One character class first, so that the regex
+# engine skips to these characters quickly.
 _METRIC_START_RE = re.compile(
     rf"[大将接超不约近逾上\d{CHINESE_NUMERAL_CHARS}]"
-    rf"(?:(?<=\d)\d*|(?<={_CN})(?:(?!百分之){_CN})*"
+    rf"(?:(?<=百)(?=分之)|(?<=\d)(?=[\d,.．]*[{_AFTER_NUMBER}])\d*"
+    rf"|(?<={_CN})(?={_CN}*[{_AFTER_NUMBER}])(?:(?!百分之){_CN})*"
     rf"|(?<=[约近逾上])(?={_N})|(?<=超)(?=过?{_N})|(?<=大)(?=约{_N})|(?<=[将接])(?=近{_N})|(?<=不)(?=[足到]{_N}))"
 )
 _NUMERAL_RE = re.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")

@@ -365,12 +365,13 @@ def _matches_tried_everywhere(text: str) -> list[tuple[tuple[int, int], dict[str
     "一3个", "3万五千人", "二〇一八年3人", "约三四百名", "超过5000人", "超5000人", "大约100人", "大约",
     "不足10%", "不到百分之五", "上百人", "将近二十名", "接近三成", "超百分之五十", "12大类40余种服务岗位",
     "3至5人", "３００人", "近近近3人", "约约", "10月2日至3日", "上上下下1", "第3名志愿者4人",
+    "2023年11月22日", "1,234.5 万元", "3.5．6千米", "三十\n\n余人", "五百分之", "一百分之三十", "7千克",
 ])
 def test_metric_scan_finds_what_trying_every_start_finds(text: str) -> None:
     assert [(m.span(), m.groupdict()) for m in metrics_module._metric_matches(text)] == _matches_tried_everywhere(text)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="一二三十百千万分之余多近约超过大将接不足到上0123456789,.%个名人", max_size=30))
+@given(st.text(alphabet="一二三十百千万分之余多近约超过大将接不足到上0123456789,.．%个名人米年月日号 \n", max_size=30))
 def test_metric_scan_finds_what_trying_every_start_finds_anywhere(text: str) -> None:
     assert [(m.span(), m.groupdict()) for m in metrics_module._metric_matches(text)] == _matches_tried_everywhere(text)
