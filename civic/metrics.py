@@ -154,6 +154,7 @@ _EXCLUSION_RE = re.compile("|".join(re.escape(e) for e in sorted(EXCLUSIONS, key
 _NAME_CHARS = r"[^“”\"「」\n，,。！？!?；;]{1,16}"
 _QUOTE_RE = re.compile(rf"“{_NAME_CHARS}”|\"{_NAME_CHARS}\"|「{_NAME_CHARS}」|《[^《》\n]{{1,40}}》")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+_TO_SENTENCE_END_RE = re.compile(r".*[。！？!?\n]", re.DOTALL)  # through the last sentence end of a window
 _SLOGAN_RE = re.compile(rf"{_CN}(?!{_CN}|[余多来几])[\u4e00-\u9fff]{_CN}")  # 一戴二勤, 四好两无, 五个一
 _RATE_RE = re.compile(r"(?:每|平均|人均|日均|月均|年均|户均)[^，,。；;：:！？!?\n]{0,10}$")  # 每天安排志愿者两人
 # work not done yet, earlier in the clause (at most 40 characters back): 力争完成剩余3个小区的改造
@@ -186,6 +187,7 @@ def extract_metrics(text: str) -> list[Metric]:
     if not _NUMERAL_RE.search(text):
         return []
     blocked: list[tuple[int, int]] | None = None  # found when a first candidate passes the rules (a quarter never do)
+    begin = finish = 0  # the sentence of the last metric, text[begin:finish]
     metrics: list[Metric] = []
     consumed = 0  # end of the previous metric and of the `what` read after it
     for match in _metric_matches(text):
@@ -193,17 +195,17 @@ def extract_metrics(text: str) -> list[Metric]:
         if candidate is None:
             continue
         if blocked is None:
-            blocked = _merge([m.span() for m in _EXCLUSION_RE.finditer(text)]
-                             + [m.span() for m in _QUOTE_RE.finditer(text)])
+            blocked = _blocked_spans(text)
             blocked_starts = [s for s, _ in blocked]
-            sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
         i = bisect.bisect_left(blocked_starts, candidate[4]) - 1
         if i >= 0 and blocked[i][1] > candidate[3]:  # inside a quote, a title or a fixed expression
             continue
         value, unit, approx, start, end = candidate
-        kind = UNITS.get(unit, UNITS["%"]).kind
+        kind = UNITS[unit].kind
         what, what_end, nominal = read_what(text, start, end, consumed, kind, quantity_end=_quantity_end)
-        sentence = _sentence(text, start, sentence_ends)
+        if not begin <= start < finish:  # metrics mostly share sentences
+            begin, finish = _sentence_bounds(text, start, finish if start >= finish else 0)
+            sentence = text[begin:finish].strip()
         previous = metrics[-1] if metrics else None
         if previous and previous.unit == unit and start - previous.end <= _INHERIT_DISTANCE:
             if not nominal or not what:
@@ -237,6 +239,13 @@ def _metric_matches(text: str) -> Iterator[re.Match[str]]:
             at = resume
 
 
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of quotes, titles and fixed expressions, sorted and not overlapping."""
+    quotes = [m.span() for m in _QUOTE_RE.finditer(text)]
+    fixed = [m.span() for m in _EXCLUSION_RE.finditer(text)]
+    return _merge(fixed + quotes) if fixed else quotes  # the quotes of one scan never overlap
+
+
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sorted, non-overlapping union of (start, end) spans."""
     merged: list[tuple[int, int]] = []
@@ -268,11 +277,13 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
             return None  # 七一三社区, 二〇一八: names and years written digit by digit
         chinese = printed[0] in CHINESE_NUMERAL_CHARS
     try:
-        value = parse_number(printed) * MULTIPLIERS.get(mult or "", 1)  # 120余万元
+        value = float(printed) if printed.isascii() and printed.isdigit() else parse_number(printed)
     except ValueError:
         return None
+    if mult:
+        value *= MULTIPLIERS[mult]  # 120余万元
     unit_name = unit_name or "%"
-    unit = UNITS.get(unit_name, UNITS["%"])
+    unit = UNITS[unit_name]
     if chinese and not _chinese_is_count(text, match, printed, unit, pre):
         return None
     end = match.end()
@@ -319,9 +330,10 @@ def _chinese_is_count(text: str, match: re.Match[str], printed: str, unit: Unit,
     return pre is not None or not _SLOGAN_RE.search(text[max(0, match.start() - 2):end + 2])
 
 
-def _sentence(text: str, start: int, sentence_ends: list[int]) -> str:
-    i = bisect.bisect_left(sentence_ends, start)
-    begin = sentence_ends[i - 1] + 1 if i else 0
-    finish = sentence_ends[i] + 1 if i < len(sentence_ends) else len(text)
-    return text[begin:finish].strip()
+def _sentence_bounds(text: str, start: int, after: int) -> tuple[int, int]:
+    """(begin, finish) of the sentence holding `text[start]`: past the last of 。！？!? or a line break before
+    it, through the first at or after it. `after` is 0 or just past a sentence end before `start`."""
+    last = _TO_SENTENCE_END_RE.match(text, after, start)
+    following = _SENTENCE_END_RE.search(text, start)
+    return last.end() if last else after, following.end() if following else len(text)
 
