@@ -449,10 +449,13 @@ class Matcher:
         is kept only when printed right after a street (嵩山路街道工人路社区).
         """
         found: list[Mention] = []
+        suffixes = list(_COMMUNITY_SUFFIX.finditer(text))
+        if not suffixes:
+            return found  # most titles
         street_ends = sorted({m.end for m in streets})
         size, backwards = len(text), text[::-1]
         communities = self.gaz.communities
-        for match in _COMMUNITY_SUFFIX.finditer(text):
+        for match in suffixes:
             start, end = match.span()
             if _ESTATE_NEXT.match(text, end):
                 continue  # 富国新村小区 is an estate (the first stem the checks below let through stops)

@@ -14,7 +14,9 @@ reported on; a unit named once further down and followed by a person's role (`å»
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -94,9 +96,9 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
         unit (official names; levels not printed are inferred and have no offsets).
     """
     gaz, match = gazetteer(), matcher()
-    title_div, text_div = match.divisions(title), match.divisions(text)
+    title_div = match.divisions(title)
     title_streets = match.streets(title, _anchors(title_div, title))
-    text_streets = match.streets(text, _anchors(text_div))
+    text_div, text_streets, communities = _text_matches(text, context.page_text)
     article = _evidence(gaz, title_div + text_div, title_streets + text_streets)
 
     def tiers() -> Iterator[_Evidence]:
@@ -137,7 +139,6 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
             continue
         seen.add(name)
         places.append(_place("street", name, mention, where, unit.code if unit else ""))
-    communities = match.communities(text, text_streets)
     counts = _counts(m.name for m in communities)
     in_title = [(m, "title") for m in match.communities(title, title_streets) if m.name not in counts]
     for mention, where in in_title + [(m, "text") for m in communities]:
@@ -174,11 +175,58 @@ def _evidence(gaz: Gazetteer, divisions: list[Mention], streets: list[Mention]) 
 @functools.lru_cache(maxsize=8)
 def _page_evidence(page_text: str) -> _Evidence:
     """Evidence from the whole page, computed once per page (every article asks for it)."""
+    lines = [found for found in _page_lines(page_text).values() if found]
+    return _evidence(gazetteer(), [m for found in lines for m in found[1]], [m for found in lines for m in found[2]])
+
+
+# Where a line was matched (its offset in the text matched) and its divisions, streets and
+# communities; None when it names none.
+_LineMatches = tuple[int, list[Mention], list[Mention], list[Mention]] | None
+
+
+@functools.lru_cache(maxsize=8)
+def _page_lines(page_text: str) -> dict[str, _LineMatches]:
+    """The matches of each distinct line of a page, found in one pass over those lines.
+
+    No name spans a line break and no rule of the matcher looks across one, so the matches of a
+    text are those of its lines: an article's body, made of lines of its page, takes them from
+    here instead of being matched again (`_text_matches`), and so does the page's evidence.
+    """
+    lines = list(dict.fromkeys(page_text.split("\n")))
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    per_line: list[tuple[list[Mention], list[Mention], list[Mention]]] = [([], [], []) for _ in lines]
+    for kind, found in enumerate(_matches("\n".join(lines))):
+        for mention in found:
+            per_line[bisect.bisect_right(starts, mention.start) - 1][kind].append(mention)
+    return {line: (start, *found) if any(found) else None
+            for line, start, found in zip(lines, starts, per_line, strict=True)}
+
+
+def _matches(text: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
+    """Divisions, streets (anchored after the divisions) and communities named in a body."""
     match = matcher()
-    divisions = match.divisions(page_text)
-    return _evidence(gazetteer(), divisions, match.streets(page_text, _anchors(divisions)))
+    divisions = match.divisions(text)
+    streets = match.streets(text, _anchors(divisions))
+    return divisions, streets, match.communities(text, streets)
 
 
+def _text_matches(text: str, page_text: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
+    """`_matches(text)`, from the page's lines when the body is made of them."""
+    page = _page_lines(page_text)
+    lines = text.split("\n")
+    if not all(line in page for line in lines):
+        return _matches(text)
+    divisions: list[Mention] = []
+    streets: list[Mention] = []
+    communities: list[Mention] = []
+    offset = 0
+    for line in lines:
+        if found := page[line]:
+            shift = offset - found[0]
+            for into, more in zip((divisions, streets, communities), found[1:], strict=True):
+                into += [Mention(m.start + shift, m.end + shift, *m[2:]) for m in more] if shift else more
+        offset += len(line) + 1
+    return divisions, streets, communities
 @functools.lru_cache(maxsize=64)
 def _paper_evidence(paper_city: str) -> _Evidence:
     chain = _paper_chain(gazetteer(), paper_city)
