@@ -197,7 +197,7 @@ _POS_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._]+)")
 _POS_SKIP = re.compile("(\r\n|\\s)")
 _POS_NUMBER = re.compile(r"[\.0-9]+")
 _POS_LATIN = re.compile(r"[a-zA-Z0-9]+")
-_POS_LATIN_CHAR = re.compile(r"^[a-zA-Z0-9]$")
+_POS_LATIN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # posseg's ^[a-zA-Z0-9]$
 
 
 class PosTagger:
@@ -232,8 +232,8 @@ class PosTagger:
     def cut(self, text: str) -> list[tuple[str, str]]:
         """(word, flag) pairs of `text` in order, spaces and punctuation included (flag x)."""
         pairs: list[tuple[str, str]] = []
-        for block in _POS_BLOCK.split(text):
-            if _POS_BLOCK.match(block):
+        for index, block in enumerate(_POS_BLOCK.split(text)):
+            if index % 2:  # the split's odd parts are what its group matched: blocks of words
                 pairs += self._cut_block(block)
                 continue
             for piece in _POS_SKIP.split(block):
@@ -270,7 +270,7 @@ class PosTagger:
         while x < size:
             y = ends[x]
             word = block[x:y]
-            if _POS_LATIN_CHAR.match(word):
+            if word in _POS_LATIN_CHARS:
                 latin += word
             else:
                 if latin:
