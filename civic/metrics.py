@@ -264,10 +264,10 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
     start = match.start()
     if pre and (text[start - 1:start + 1] in _FALSE_PREFIX or (pre == "上" and printed not in ("百", "千", "万"))):
         pre, start = None, match.start("num") if num else match.start("pct") - 3
+    unit_name = unit_name or "%"
+    unit = UNITS[unit_name]
     neighbours = None
-    if printed.isascii():  # 200, 3,000, 1.5: no Chinese numeral rule applies
-        chinese = False
-    else:
+    if not printed.isascii():  # the rules of Chinese numerals, before reading them: most are rejected
         if (pre or mid) and printed in ("百", "千", "万"):  # 上百人, 近百名, 百余名, 千余份
             printed = "一" + printed
         neighbours = _NEIGHBOURS_RE.fullmatch(printed)
@@ -275,17 +275,14 @@ def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, 
             printed = neighbours.group(2) + neighbours.group(3)  # 七八个, 三四百名: the upper bound, approximate
         elif len(printed) > 1 and all(char in DIGITS for char in printed):
             return None  # 七一三社区, 二〇一八: names and years written digit by digit
-        chinese = printed[0] in CHINESE_NUMERAL_CHARS
+        if printed[0] in CHINESE_NUMERAL_CHARS and not _chinese_is_count(text, match, printed, unit, pre):
+            return None
     try:
         value = float(printed) if printed.isascii() and printed.isdigit() else parse_number(printed)
     except ValueError:
         return None
     if mult:
         value *= MULTIPLIERS[mult]  # 120余万元
-    unit_name = unit_name or "%"
-    unit = UNITS[unit_name]
-    if chinese and not _chinese_is_count(text, match, printed, unit, pre):
-        return None
     end = match.end()
     # a range ends right before the number, or (the pattern ends in $) before a newline there
     ranged = _RANGE_RE.search(text, max(0, start - 12), start) if text[start - 1:start] in _RANGE_LAST else None
