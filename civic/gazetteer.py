@@ -460,7 +460,7 @@ class Matcher:
             if _ESTATE_NEXT.match(text, end):
                 continue  # 富国新村小区 is an estate (the first stem the checks below let through stops)
             run = size - _COMMUNITY_STEM_RUN.match(backwards, size - start).end()
-            attached = _last_within(street_ends, run, start - 2)
+            attached = _last_within(street_ends, run, start - 2) if street_ends else None
             quoted = text[end:end + 1] == "”"
             for left in range(attached if attached is not None else run, start):
                 name = text[left:end]

@@ -78,6 +78,7 @@ class _Evidence:
         return 1 if chain.province_code and chain.province_code in self.provinces else 0
 
 
+_NO_CHAIN = Chain()
 _ROLE_AFTER = re.compile(r"[^,，。;；、:：!！?？\s]{0,12}?(?:站长|主任|书记|负责人|委员|干部|会长|队长|专干|网格员)")
 _TITLE_LABEL = re.compile(r"[\u4e00-\u9fff]{2,6}街道(?:[\s:：]|$)")
 _LEAD_END = re.compile(r"[。!！?？\n]")
@@ -95,9 +96,14 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
         Reported streets, communities, and the district / city / province chain of the main
         unit (official names; levels not printed are inferred and have no offsets).
     """
-    gaz, match = gazetteer(), matcher()
-    title_div = match.divisions(title)
-    title_streets = match.streets(title, _anchors(title_div, title))
+    gaz = gazetteer()
+    if _TITLE_LABEL.match(title):  # an unknown X街道 may also start at the title's start
+        match = matcher()
+        title_div = match.divisions(title)
+        title_streets = match.streets(title, _anchors(title_div, title))
+        title_communities = match.communities(title, title_streets)
+    else:
+        title_div, title_streets, title_communities = _text_matches(title, context.page_text)
     text_div, text_streets, communities = _text_matches(text, context.page_text)
     article = _evidence(gaz, title_div + text_div, title_streets + text_streets)
 
@@ -118,7 +124,7 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
             continue  # 侯寨乡 for 侯寨街道, or 平安街道 (also a phrase): trusted only with a context
         streets.append((mention, unit, where))
 
-    chain = Chain()
+    chain = _NO_CHAIN
     main = streets[0] if streets else None
     if not title_streets and any(d.level == "county" for m in title_div for d in m.divisions):
         main = None  # 管城区4700名党员走进网格: the district's own work; its streets stay places
@@ -140,7 +146,7 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
         seen.add(name)
         places.append(_place("street", name, mention, where, unit.code if unit else ""))
     counts = _counts(m.name for m in communities)
-    in_title = [(m, "title") for m in match.communities(title, title_streets) if m.name not in counts]
+    in_title = [(m, "title") for m in title_communities if m.name not in counts]
     for mention, where in in_title + [(m, "text") for m in communities]:
         if mention.name in seen or (where == "text" and counts[mention.name] == 1 and mention.start >= lead_end
                                     and _ROLE_AFTER.match(text, mention.end)):
@@ -211,22 +217,21 @@ def _matches(text: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
 
 
 def _text_matches(text: str, page_text: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
-    """`_matches(text)`, from the page's lines when the body is made of them."""
+    """`_matches(text)`, from the page's lines when the text (a body, a title) is made of them."""
     page = _page_lines(page_text)
-    lines = text.split("\n")
-    if not all(line in page for line in lines):
-        return _matches(text)
-    divisions: list[Mention] = []
-    streets: list[Mention] = []
-    communities: list[Mention] = []
+    found: tuple[list[Mention], list[Mention], list[Mention]] = ([], [], [])
     offset = 0
-    for line in lines:
-        if found := page[line]:
-            shift = offset - found[0]
-            for into, more in zip((divisions, streets, communities), found[1:], strict=True):
-                into += [Mention(m.start + shift, m.end + shift, *m[2:]) for m in more] if shift else more
+    for line in text.split("\n"):
+        matched = page.get(line, False)
+        if matched is False:
+            return _matches(text)  # a line the page lacks
+        if matched:
+            shift = offset - matched[0]
+            for into, more in zip(found, matched[1:], strict=True):
+                if more:
+                    into += [Mention(m.start + shift, m.end + shift, *m[2:]) for m in more] if shift else more
         offset += len(line) + 1
-    return divisions, streets, communities
+    return found
 @functools.lru_cache(maxsize=64)
 def _paper_evidence(paper_city: str) -> _Evidence:
     chain = _paper_chain(gazetteer(), paper_city)
