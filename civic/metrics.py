@@ -186,7 +186,7 @@ def extract_metrics(text: str) -> list[Metric]:
     """
     if not _NUMERAL_RE.search(text):
         return []
-    blocked: list[tuple[int, int]] | None = None  # found when a first candidate passes the rules (a quarter never do)
+    quotes: list[tuple[int, int]] | None = None  # found when a first candidate passes the rules (a quarter never do)
     begin = finish = 0  # the sentence of the last metric, text[begin:finish]
     metrics: list[Metric] = []
     consumed = 0  # end of the previous metric and of the `what` read after it
@@ -194,12 +194,11 @@ def extract_metrics(text: str) -> list[Metric]:
         candidate = _candidate(text, match)
         if candidate is None:
             continue
-        if blocked is None:
-            blocked = _blocked_spans(text)
-            blocked_starts = [s for s, _ in blocked]
-        i = bisect.bisect_left(blocked_starts, candidate[4]) - 1
-        if i >= 0 and blocked[i][1] > candidate[3]:  # inside a quote, a title or a fixed expression
-            continue
+        if quotes is None:
+            quotes = [m.span() for m in _QUOTE_RE.finditer(text)]
+            fixed = [m.span() for m in _EXCLUSION_RE.finditer(text)]
+        if _overlaps(quotes, candidate[3], candidate[4]) or fixed and _overlaps(fixed, candidate[3], candidate[4]):
+            continue  # inside a quote, a title or a fixed expression
         value, unit, approx, start, end = candidate
         kind = UNITS[unit].kind
         what, what_end, nominal = read_what(text, start, end, consumed, kind, quantity_end=_quantity_end)
@@ -239,22 +238,10 @@ def _metric_matches(text: str) -> Iterator[re.Match[str]]:
             at = resume
 
 
-def _blocked_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of quotes, titles and fixed expressions, sorted and not overlapping."""
-    quotes = [m.span() for m in _QUOTE_RE.finditer(text)]
-    fixed = [m.span() for m in _EXCLUSION_RE.finditer(text)]
-    return _merge(fixed + quotes) if fixed else quotes  # the quotes of one scan never overlap
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping union of (start, end) spans."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether `text[start:end]` overlaps one of `spans`, (start, end) pairs sorted and not overlapping."""
+    i = bisect.bisect_left(spans, (end,)) - 1  # the last span that starts before `end`, which ends last of those
+    return i >= 0 and spans[i][1] > start
 
 
 def _candidate(text: str, match: re.Match[str]) -> tuple[float, str, bool, int, int] | None:
