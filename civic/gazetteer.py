@@ -369,20 +369,17 @@ class Matcher:
         self.surface_units = {surface: (targets[0][0].name, next(k for k in _KINDS if k in {k for _, k in targets}),
                                         tuple(d for d, _ in targets))
                               for surface, targets in self.division_surfaces.items()}
-        # Most names end in 区/县/市/旗/州/盟/省: the longest one ending at each of those characters is
-        # matched backwards, by a trie regex of the reversed names on the reversed text. The regex
-        # consumes only that character and captures the name in a lookahead, so that one scan finds
-        # them all, overlapping ones too (阳泉市城区 and 阳泉市). Most 区/市 in a text (社区, 城市) end
-        # no name: a class of the characters that come before each one in a name tells so before
-        # the trie's branches are tried. The few hundred others (郑州, 襄樊, 香港) are found by one
-        # small trie regex.
-        ends = sorted(w[::-1] for w in self.division_surfaces if w[-1] in _DIVISION_ENDS)
+        # Most names end in 区/县/市/旗/州/盟/省. Most of those characters in a text (社区, 城市) end no
+        # name: a regex finds the others by the characters that come before each in a name; the
+        # longest name ending there is read backwards while the characters read end some name. The
+        # few hundred others (郑州, 襄樊, 香港) are found by one small trie regex.
+        self.end_names = {w for w in self.division_surfaces if w[-1] in _DIVISION_ENDS}
+        self.end_tails = {w[i:] for w in self.end_names for i in range(len(w) - 1)}  # 2 characters or more
         before: dict[str, set[str]] = defaultdict(set)
-        for word in ends:
-            before[word[0]].add(word[1])
-        last = "|".join(f"{re.escape(char)}(?={_char_class(before[char])})" for char in sorted(before))
-        tails = trie_pattern(ends).split("]", 1)[1]  # it opens with its first characters' class
-        self.reversed_regex = re.compile(f"(?:{last})(?=({tails}))")
+        for word in self.end_names:
+            before[word[-1]].add(word[-2])
+        self.end_regex = re.compile("|".join(f"{re.escape(char)}(?<={_char_class(before[char])}.)"
+                                             for char in sorted(before)))
         # The others' first characters are printed at one character in ten (大, 中, 新): the class
         # of their second characters, checked next, spares most of those the trie's branches.
         others = sorted(w for w in self.division_surfaces if w[-1] not in _DIVISION_ENDS)
@@ -392,8 +389,16 @@ class Matcher:
     def divisions(self, text: str) -> list[Mention]:
         """Provinces, cities and counties named in `text`, longest first, no overlaps."""
         spans = [(m.start(), m.end()) for m in self.other_regex.finditer(text)]
-        size = len(text)
-        spans += [(size - m.end(1), size - m.start()) for m in self.reversed_regex.finditer(text[::-1])]
+        names, tails = self.end_names, self.end_tails
+        for match in self.end_regex.finditer(text):
+            end = match.end()
+            first = end - 2
+            while first and text[first - 1:end] in tails:
+                first -= 1
+            for start in range(first, end - 1):  # the longest first
+                if text[start:end] in names:
+                    spans.append((start, end))
+                    break
         found: list[Mention] = []
         for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
             if found and start < found[-1].end:
