@@ -161,7 +161,6 @@ def _what_in_run(run: str) -> tuple[str, int]:
     return _trim(head), len(head)
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def _nominal_prefix(run: str) -> str:
     """The noun phrase at the start of `run` ("" when it starts with a verb or particle)."""
     tokens = _pos_tokens(run)
