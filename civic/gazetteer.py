@@ -305,12 +305,13 @@ _NOT_NAME = re.compile(r"[各该本全每个多等其所这那和与及的在对
                        r"城市|主要|背街|沿街|小巷|老旧|道路|文明|平安|卫生|示范|整洁|干净|美丽|重点|周边")
 
 
-_COMMUNITY_SUFFIX = re.compile(r"社区|村")
 _COMMUNITY_STEM_RUN = re.compile(r"[\u3400-\u9fff0-9]{0,8}")  # on the reversed text
 _BOUNDARY = re.compile(r"[^\u3400-\u9fff0-9]|[为在到于与和及对将由向从的了是把被给]")
 _GENERIC_VILLAGES = {"农村", "乡村", "新村", "山村", "全村", "渔村", "城村", "小村", "老村", "邻村", "本村", "该村"}
 _VISIT = {"深入", "走进", "来到", "前往", "走访", "位于"}
 _ESTATE_NEXT = re.compile(r"小区|花园|广场|公园|大院|大厦|市场|学校|小学|中学|医院|路|街|大道")
+# 社区 / 村, but not of an estate (富国新村小区): the first stem the checks let through would stop there.
+_COMMUNITY_SUFFIX = re.compile(f"(?:社区|村)(?!{_ESTATE_NEXT.pattern})")
 # Stems that make generic phrases, not names, even when some village bears them: 和谐社区, 示范社区.
 _COMMUNITY_STOP = re.compile(r"^[各该全本每此这那其多驻进入到在与及对将由向从的了为把被给是]|示范|规范|主题|文明|和谐|"
                              r"平安|美丽|绿色|智慧|城市|农村|乡村|新农|重点|周边|所在|相关|其他|部分|星级|模范|无疫|党|工作|服务|"
@@ -431,9 +432,12 @@ class Matcher:
             end = start + len(suffix)
             mention = self._lookup(text, start, end, suffix, normal)
             if mention is None and suffix != "办事处" and normal == "街道":
-                backwards = backwards or text[::-1]
-                run = size - _STEM_RUN.match(backwards, size - start).end()
-                left = _last_within(anchors_sorted, run, start - 2)
+                # The last anchor within the run before the suffix (of MAX_STEM characters at most)
+                left = _last_within(anchors_sorted, start - MAX_STEM, start - 2)
+                if left is not None:
+                    backwards = backwards or text[::-1]
+                    if left < size - _STEM_RUN.match(backwards, size - start).end():
+                        left = None
                 stem = text[left:start] if left is not None else ""
                 if _UNKNOWN_STEM.fullmatch(stem) and not _NOT_NAME.search(stem):
                     mention = Mention(left, end, text[left:end], stem + "街道", "unknown")
@@ -462,8 +466,6 @@ class Matcher:
         communities = self.gaz.communities
         for match in suffixes:
             start, end = match.span()
-            if _ESTATE_NEXT.match(text, end):
-                continue  # 富国新村小区 is an estate (the first stem the checks below let through stops)
             run = size - _COMMUNITY_STEM_RUN.match(backwards, size - start).end()
             attached = _last_within(street_ends, run, start - 2) if street_ends else None
             quoted = text[end:end + 1] == "”"

@@ -200,12 +200,15 @@ def _page_lines(page_text: str) -> dict[str, _LineMatches]:
     """
     lines = list(dict.fromkeys(page_text.split("\n")))
     starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
-    per_line: list[tuple[list[Mention], list[Mention], list[Mention]]] = [([], [], []) for _ in lines]
-    for kind, found in enumerate(_matches("\n".join(lines))):
+    matched: dict[str, _LineMatches] = dict.fromkeys(lines)
+    for kind, found in enumerate(_matches("\n".join(lines)), start=1):
         for mention in found:
-            per_line[bisect.bisect_right(starts, mention.start) - 1][kind].append(mention)
-    return {line: (start, *found) if any(found) else None
-            for line, start, found in zip(lines, starts, per_line, strict=True)}
+            index = bisect.bisect_right(starts, mention.start) - 1
+            entry = matched[lines[index]]
+            if entry is None:
+                entry = matched[lines[index]] = (starts[index], [], [], [])
+            entry[kind].append(mention)
+    return matched
 
 
 def _matches(text: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
