@@ -105,11 +105,14 @@ def locate(title: str, text: str, context: PlaceContext) -> ArticlePlaces:
     else:
         title_div, title_streets, title_communities = _text_matches(title, context.page_text)
     text_div, text_streets, communities = _text_matches(text, context.page_text)
-    article = _evidence(gaz, title_div + text_div, title_streets + text_streets)
+    article: list[_Evidence] = []
 
     def tiers() -> Iterator[_Evidence]:
-        """The evidence tiers, strongest first; the page's is computed only when asked for."""
-        yield article
+        """The evidence tiers, strongest first, each computed when first asked for (an article
+        whose streets have one unit each asks for none)."""
+        if not article:
+            article.append(_evidence(gaz, title_div + text_div, title_streets + text_streets))
+        yield article[0]
         yield _page_evidence(context.page_text)
         yield _paper_evidence(context.paper_city)
 
@@ -172,7 +175,7 @@ def _evidence(gaz: Gazetteer, divisions: list[Mention], streets: list[Mention]) 
     """The chains of the divisions named and of the streets named by a unique official name."""
     units = {d for m in divisions for d in m.divisions}  # a page names its city dozens of times
     chains = [gaz.chain(d.code, d.level) for d in units]
-    chains += [gaz.street_chain(m.streets[0]) for m in streets if len(m.streets) == 1 and m.kind == "official"]
+    chains += map(gaz.street_chain, {m.streets[0] for m in streets if len(m.streets) == 1 and m.kind == "official"})
     return _Evidence(frozenset({c.district_code for c in chains} - {""}),
                      frozenset({c.city_code for c in chains} - {""}),
                      frozenset({c.province_code for c in chains} - {""}))
@@ -276,9 +279,10 @@ def _reported(title_streets: list[Mention], text_streets: list[Mention], text: s
 
 def _best(chains: list[Chain], tiers: Callable[[], Iterator[_Evidence]]) -> list[int]:
     """Indexes of the chains with the best scores over the tiers (compared as tuples, the first
-    tier first). A tier is scored only while earlier ones leave a tie: most articles never need
-    the page's evidence, the costliest."""
+    tier first). A tier is scored only while earlier ones leave a tie."""
     best = list(range(len(chains)))
+    if len(best) < 2:
+        return best
     for tier in tiers():
         if len(best) < 2:
             break
