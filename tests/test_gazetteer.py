@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from civic import gazetteer as gazetteer_module
 from civic.gazetteer import (
@@ -149,6 +151,48 @@ def test_bare_city_names_are_weak():
 def test_communities(text, expected):
     streets = matcher().streets(text)
     assert [m.name for m in matcher().communities(text, streets)] == expected
+
+
+def _matches(text: str) -> list[list[tuple]]:
+    """Divisions, streets (anchored after the divisions) and communities, as places matches a body."""
+    divisions = matcher().divisions(text)
+    streets = matcher().streets(text, frozenset(m.end for m in divisions))
+    return [[tuple(m) for m in found] for found in (divisions, streets, matcher().communities(text, streets))]
+
+
+def _matches_line_by_line(text: str) -> list[list[tuple]]:
+    found: list[list[tuple]] = [[], [], []]
+    offset = 0
+    for line in text.split("\n"):
+        for into, more in zip(found, _matches(line), strict=True):
+            into += [(start + offset, end + offset, *rest) for start, end, *rest in more]
+        offset += len(line) + 1
+    return found
+
+
+@pytest.mark.parametrize("text", [
+    # names ending a line, starting the next; a suffix whose stem would be on the line before
+    "管城区\n东大街办事处鼎新街社区\n居民",
+    "深入\n余村走访,金水区\n明月街道开展活动",
+    "福华街街道\n七一三社区\n党支部",
+    "郑州\n路口,中山\n路,阳泉市\n城区",
+    "侯寨\n乡组织各村,北下街\n办事处",
+    "“幸福\n社区”,富国新村\n小区,京水村\n村民",
+])
+def test_a_texts_matches_are_its_lines_matches(text):
+    # No name spans a line break and no rule looks across one: places matches each line of a page
+    # once for the page and all its articles.
+    assert _matches(text) == _matches_line_by_line(text)
+
+
+# Characters that make names, suffixes, boundaries and quotes, line breaks among them.
+LINES_ALPHABET = list("街道办事处镇乡村社区市区县省郑州二七向阳管城回族金水明月侯寨福华七一三余深入走进“”,。 \n路小")
+
+
+@given(st.text(alphabet=LINES_ALPHABET, max_size=120))
+@settings(max_examples=300, deadline=None)
+def test_any_texts_matches_are_its_lines_matches(text):
+    assert _matches(text) == _matches_line_by_line(text)
 
 
 # --- loaders: malformed files name the file and the line --------------------------------------

@@ -187,6 +187,17 @@ def test_offsets_point_at_the_surface(title, text, context, fields, places):
             assert place.field in ("title", "gazetteer")
 
 
+@pytest.mark.parametrize(("title", "text", "context", "fields", "places"), CASES)
+def test_body_made_of_its_pages_lines_is_located_as_when_matched_alone(title, text, context, fields, places):
+    # A body whose lines are all its page's takes their matches from the page's; one with a line
+    # the page lacks is matched itself. The byline names no place: both pages give the same evidence.
+    body = text + "\n本报记者 张三"
+    page = "\n\n".join([context.page_text, title, *text.split("\n")])
+    shared = PlaceContext(page_text=page + "\n\n本报记者 张三", paper_city=context.paper_city)
+    apart = PlaceContext(page_text=page, paper_city=context.paper_city)
+    assert locate(title, body, shared) == locate(title, body, apart)
+
+
 def test_printed_form_kept_beside_official_name():
     located = locate("", "管城区东大街办事处鼎新街社区开展活动。", ZZ)
     rows = {p.level: (p.name, p.surface, p.start, p.end, p.code) for p in located.places}
