@@ -238,6 +238,8 @@ def _text_matches(text: str, page_text: str) -> tuple[list[Mention], list[Mentio
                     into += [Mention(m.start + shift, m.end + shift, *m[2:]) for m in more] if shift else more
         offset += len(line) + 1
     return found
+
+
 @functools.lru_cache(maxsize=64)
 def _paper_evidence(paper_city: str) -> _Evidence:
     chain = _paper_chain(gazetteer(), paper_city)
