@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -184,34 +185,34 @@ def _evidence(gaz: Gazetteer, divisions: list[Mention], streets: list[Mention]) 
 @functools.lru_cache(maxsize=8)
 def _page_evidence(page_text: str) -> _Evidence:
     """Evidence from the whole page, computed once per page (every article asks for it)."""
-    lines = [found for found in _page_lines(page_text).values() if found]
-    return _evidence(gazetteer(), [m for found in lines for m in found[1]], [m for found in lines for m in found[2]])
+    page = _page_matches(page_text)
+    return _evidence(gazetteer(), page.found[0], page.found[1])
 
 
-# Where a line was matched (its offset in the text matched) and its divisions, streets and
-# communities; None when it names none.
-_LineMatches = tuple[int, list[Mention], list[Mention], list[Mention]] | None
+class _PageMatches(NamedTuple):
+    """The divisions, streets and communities of a page's distinct lines, matched as one text."""
+
+    text: str  # the distinct lines, joined by line breaks
+    lines: dict[str, int]  # where each line starts in `text`
+    found: tuple[list[Mention], list[Mention], list[Mention]]
+    starts: tuple[list[int], list[int], list[int]]  # the mentions' starts, in order
 
 
 @functools.lru_cache(maxsize=8)
-def _page_lines(page_text: str) -> dict[str, _LineMatches]:
-    """The matches of each distinct line of a page, found in one pass over those lines.
+def _page_matches(page_text: str) -> _PageMatches:
+    """The matches of a page's distinct lines, for the page's evidence and its articles' texts.
 
-    No name spans a line break and no rule of the matcher looks across one, so the matches of a
-    text are those of its lines: an article's body, made of lines of its page, takes them from
-    here instead of being matched again (`_text_matches`), and so does the page's evidence.
+    No name spans a line break and no rule of the matcher looks across one, so the matches of
+    some whole lines of a text are those of the text that fall within them: an article's body,
+    most often some consecutive lines of its page, takes them from here (`_text_matches`)
+    instead of being matched again.
     """
     lines = list(dict.fromkeys(page_text.split("\n")))
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
-    matched: dict[str, _LineMatches] = dict.fromkeys(lines)
-    for kind, found in enumerate(_matches("\n".join(lines)), start=1):
-        for mention in found:
-            index = bisect.bisect_right(starts, mention.start) - 1
-            entry = matched[lines[index]]
-            if entry is None:
-                entry = matched[lines[index]] = (starts[index], [], [], [])
-            entry[kind].append(mention)
-    return matched
+    text = "\n".join(lines)
+    found = _matches(text)
+    return _PageMatches(text, dict(zip(lines, itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0),
+                                       strict=True)),
+                        found, tuple([m.start for m in mentions] for mentions in found))
 
 
 def _matches(text: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
@@ -223,20 +224,17 @@ def _matches(text: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
 
 
 def _text_matches(text: str, page_text: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
-    """`_matches(text)`, from the page's lines when the text (a body, a title) is made of them."""
-    page = _page_lines(page_text)
+    """`_matches(text)`, taken from the page's when the text (a body, a title) is some whole
+    consecutive lines of the page's distinct lines."""
+    page = _page_matches(page_text)
+    at = page.lines.get(text.partition("\n")[0])
+    end = -1 if at is None else at + len(text)
+    if end < 0 or not page.text.startswith(text, at) or page.text[end:end + 1] not in ("", "\n"):
+        return _matches(text)
     found: tuple[list[Mention], list[Mention], list[Mention]] = ([], [], [])
-    offset = 0
-    for line in text.split("\n"):
-        matched = page.get(line, False)
-        if matched is False:
-            return _matches(text)  # a line the page lacks
-        if matched:
-            shift = offset - matched[0]
-            for into, more in zip(found, matched[1:], strict=True):
-                if more:
-                    into += [Mention(m.start + shift, m.end + shift, *m[2:]) for m in more] if shift else more
-        offset += len(line) + 1
+    for into, mentions, starts in zip(found, page.found, page.starts, strict=True):
+        inside = mentions[bisect.bisect_left(starts, at):bisect.bisect_left(starts, end)]
+        into += [Mention(m.start - at, m.end - at, *m[2:]) for m in inside] if at else inside
     return found
 
 
