@@ -224,17 +224,34 @@ def _matches(text: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
 
 
 def _text_matches(text: str, page_text: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
-    """`_matches(text)`, taken from the page's when the text (a body, a title) is some whole
-    consecutive lines of the page's distinct lines."""
+    """`_matches(text)`, taken from the page's matches when the text is whole lines of the page:
+    consecutive ones (a body), or ones joined by spaces (a title printed on two lines, `乳山寨镇
+    针对问题各个击破`: no rule looks across a space either)."""
     page = _page_matches(page_text)
     at = page.lines.get(text.partition("\n")[0])
     end = -1 if at is None else at + len(text)
-    if end < 0 or not page.text.startswith(text, at) or page.text[end:end + 1] not in ("", "\n"):
+    if end >= 0 and page.text.startswith(text, at) and page.text[end:end + 1] in ("", "\n"):
+        return _within(page, at, end, -at)
+    parts = text.split(" ")
+    if len(parts) == 1 or not all(part in page.lines for part in parts):
         return _matches(text)
     found: tuple[list[Mention], list[Mention], list[Mention]] = ([], [], [])
+    offset = 0
+    for part in parts:
+        at = page.lines[part]
+        for into, more in zip(found, _within(page, at, at + len(part), offset - at), strict=True):
+            into += more
+        offset += len(part) + 1
+    return found
+
+
+def _within(page: _PageMatches, start: int, end: int, shift: int
+            ) -> tuple[list[Mention], list[Mention], list[Mention]]:
+    """The page's matches starting in [start, end), their offsets moved by `shift`."""
+    found: tuple[list[Mention], list[Mention], list[Mention]] = ([], [], [])
     for into, mentions, starts in zip(found, page.found, page.starts, strict=True):
-        inside = mentions[bisect.bisect_left(starts, at):bisect.bisect_left(starts, end)]
-        into += [Mention(m.start - at, m.end - at, *m[2:]) for m in inside] if at else inside
+        inside = mentions[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+        into += [Mention(m.start + shift, m.end + shift, *m[2:]) for m in inside] if shift else inside
     return found
 
 

@@ -188,14 +188,15 @@ def test_offsets_point_at_the_surface(title, text, context, fields, places):
 
 
 @pytest.mark.parametrize(("title", "text", "context", "fields", "places"), CASES)
-def test_body_made_of_its_pages_lines_is_located_as_when_matched_alone(title, text, context, fields, places):
-    # A body whose lines are all its page's takes their matches from the page's; one with a line
-    # the page lacks is matched itself. The byline names no place: both pages give the same evidence.
+def test_texts_made_of_their_pages_lines_are_located_as_when_matched_alone(title, text, context, fields, places):
+    # A body or title made of whole lines of its page takes their matches from the page's; a text
+    # the page does not have so is matched itself. Both pages name the same places (the byline
+    # none, the title's line with a full stop the title's), so they give the same evidence.
     body = text + "\n本报记者 张三"
-    page = "\n\n".join([context.page_text, title, *text.split("\n")])
-    shared = PlaceContext(page_text=page + "\n\n本报记者 张三", paper_city=context.paper_city)
-    apart = PlaceContext(page_text=page, paper_city=context.paper_city)
-    assert locate(title, body, shared) == locate(title, body, apart)
+    shared = "\n\n".join([context.page_text, *title.split(" "), *text.split("\n"), "本报记者 张三"])
+    apart = "\n\n".join([context.page_text, title + "。", *text.split("\n")])
+    assert locate(title, body, PlaceContext(shared, context.paper_city)) == locate(
+        title, body, PlaceContext(apart, context.paper_city))
 
 
 def test_printed_form_kept_beside_official_name():
