@@ -314,6 +314,8 @@ def _resolve(gaz: Gazetteer, mention: Mention, tiers: Callable[[], Iterator[_Evi
     candidates = mention.streets
     if not candidates:
         return None
+    if len(candidates) == 1 and mention.kind not in ("stem", "generic"):
+        return candidates[0]  # no rival, and a name trusted without a context
     chains = [gaz.street_chain(s) for s in candidates]
     winners = _best(chains, tiers)
     if len(winners) != 1:
