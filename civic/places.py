@@ -4,10 +4,10 @@
 (社区/村), counties, cities and provinces an article reports on, and picks the main one. Names
 are matched against `civic.gazetteer` (one index built per process), once per page: the articles
 of a page, whose bodies and titles are made of its lines, take their matches from the page's
-(see `_page_matches`). Homonyms (向阳街道 exists in
-20 places) are resolved by evidence, strongest first: the article's own text (a county or city
-named in it, or a street with a unique name), then the page, then the paper's city. What is
-still ambiguous is left to `refine_with_corpus`, which the pipeline runs over the whole corpus.
+(see `_page_matches`). Homonyms (向阳街道 exists in 20 places) are resolved by evidence,
+strongest first: the article's own text (a county or city named in it, or a street with a
+unique name), then the page, then the paper's city. What is still ambiguous is left to
+`refine_with_corpus`, which the pipeline runs over the whole corpus.
 
 Which mentions count: a unit in the title, in the lead sentence, or named at least twice is
 reported on; a unit named once further down and followed by a person's role (`建设路街道志愿服务站
