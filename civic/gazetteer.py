@@ -345,7 +345,7 @@ class Matcher:
         # stays within the run of those characters before the suffix.
         stems = set(gaz.streets_by_stem).union(map(street_stem, gaz.street_aliases))
         self.stem_endings = {stem[i:] for stem in stems if _STEM.fullmatch(stem) for i in range(len(stem))}
-        self.street_tuples = {name: tuple(streets) for name, streets in gaz.streets_by_name.items()}
+        self.street_tuples: dict[str, tuple[Street, ...]] = {}  # the units of the names found so far
         self.division_surfaces: dict[str, list[tuple[Division, str]]] = defaultdict(list)
         for division in gaz.divisions.values():
             if division.name in _GENERIC_DIVISIONS:  # 城区, 矿区: only with their city (阳泉市城区)
@@ -514,7 +514,9 @@ class Matcher:
             name = stem + normal
             if name in gaz.streets_by_name:
                 kind = "generic" if stem in _GENERIC_STEMS else "official"
-                return Mention(left, end, text[left:end], name, kind, self.street_tuples[name])
+                streets = self.street_tuples.get(name) or self.street_tuples.setdefault(
+                    name, tuple(gaz.streets_by_name[name]))
+                return Mention(left, end, text[left:end], name, kind, streets)
             if name in gaz.street_aliases:
                 streets = tuple(gaz.street_aliases[name])
                 return Mention(left, end, text[left:end], streets[0].name, "alias", streets)
