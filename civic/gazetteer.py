@@ -40,13 +40,12 @@ import gc
 import marshal
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from civic.config import RESOURCES_DIR, cached
-from civic.wordtrie import trie_pattern
+from civic.wordtrie import char_class, trie_pattern
 
 DIVISIONS_FILE = RESOURCES_DIR / "gazetteer_divisions.tsv"
 STREETS_FILE = RESOURCES_DIR / "gazetteer_streets.tsv"
@@ -318,11 +317,6 @@ _COMMUNITY_STOP = re.compile(r"^[各该全本每此这那其多驻进入到在�
                              r"建设|管理|治理|街道|办事处|行政|自然|贫困|中心|组织|联合|带领|深入|走进|协助|配合|联系|指导|书记|[乡镇]$")
 
 
-def _char_class(chars: Iterable[str]) -> str:
-    """A regex class of the characters."""
-    return "[" + "".join(map(re.escape, sorted(set(chars)))) + "]"
-
-
 def _last_within(ordered: list[int], low: int, high: int) -> int | None:
     """The largest of the sorted offsets in [low, high], or None."""
     at = bisect.bisect_right(ordered, high) - 1
@@ -379,13 +373,13 @@ class Matcher:
         before: dict[str, set[str]] = defaultdict(set)
         for word in self.end_names:
             before[word[-1]].add(word[-2])
-        self.end_regex = re.compile("|".join(f"{re.escape(char)}(?<={_char_class(before[char])}.)"
+        self.end_regex = re.compile("|".join(f"{re.escape(char)}(?<={char_class(before[char])}.)"
                                              for char in sorted(before)))
         # The others' first characters are printed at one character in ten (大, 中, 新): the class
         # of their second characters, checked next, spares most of those the trie's branches.
         others = sorted(w for w in self.division_surfaces if w[-1] not in _DIVISION_ENDS)
         firsts, branches = trie_pattern(others).split("]", 1)  # it opens with its first characters' class
-        self.other_regex = re.compile(f"{firsts}](?={_char_class(w[1] for w in others)}){branches}")
+        self.other_regex = re.compile(f"{firsts}](?={char_class(w[1] for w in others)}){branches}")
 
     def divisions(self, text: str) -> list[Mention]:
         """Provinces, cities and counties named in `text`, longest first, no overlaps."""

@@ -49,15 +49,16 @@ def trie_pattern(words: Iterable[str]) -> str:
         if len(firsts) <= LEAF_CHARS:
             return "(?:" + "|".join(f"(?<={re.escape(char)}){tail(trie[char])}" for char in firsts) + ")"
         half = len(firsts) // 2
-        return "(?:" + "|".join(f"(?<={_char_class(part)}){dispatch(part)}"
+        return "(?:" + "|".join(f"(?<={char_class(part)}){dispatch(part)}"
                                 for part in (firsts[:half], firsts[half:])) + ")"
 
     firsts = sorted(char for char in trie if char)
     if not firsts:
         return ""
-    body = _char_class(firsts) + dispatch(firsts)
+    body = char_class(firsts) + dispatch(firsts)
     return f"(?:{body})?" if "" in trie else body
 
 
-def _char_class(chars: list[str]) -> str:
-    return "[" + "".join(re.escape(char) for char in chars) + "]"
+def char_class(chars: Iterable[str]) -> str:
+    """A regex class of the characters (each once, in code point order)."""
+    return "[" + "".join(map(re.escape, sorted(set(chars)))) + "]"
