@@ -175,7 +175,7 @@ def parse_items(items: list[Item]) -> list[tuple[str, int, str, dict[str, pa.Tab
         parsed.append((rows, terms))
     whole = {name: store.arrow(name, list(chain.from_iterable(rows[name] for rows, _ in parsed))) for name in TABLES}
     whole["terms"] = pa.table({column: list(chain.from_iterable(terms[column] for _, terms in parsed))
-                               for column in ("article_id", "term", "count")}, schema=store.schema("terms"))
+                               for column in store.schema("terms").names}, schema=store.schema("terms"))
     starts = dict.fromkeys(TABLES, 0)
     results = []
     for source, (rows, terms), item in zip(sources, parsed, items, strict=True):
