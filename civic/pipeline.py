@@ -1,17 +1,18 @@
 """The only place where the parsing steps are wired, in order.
 
 raw file -> Source (ingest) -> CleanText (clean) -> Page of ArticleSpans (segment)
--> per article: people, date, places, metrics, themes, terms -> rows of the output tables.
+-> per article: date, places, people, metrics, themes, terms -> rows of the output tables.
 
-`build` runs `parse_source` over a corpus: the changed files only (civic.incremental), in
-parallel (civic.engine), then the corpus-wide place refinement and the rollups, into a new
+`build` runs `parse_sources` over batches of files: the changed files only (civic.incremental),
+in parallel (civic.engine), then the corpus-wide place refinement and the rollups, into a new
 generation of tables swapped in atomically (civic.store).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from civic.people import parse_byline
 from civic.places import PlaceContext, locate
 from civic.rollups import build_rollups
 from civic.schema import TABLES
-from civic.segment import segment
+from civic.segment import ArticleSpan, segment
 from civic.terms import Tokenizer, count_terms
 from civic.themes import classify
 from civic.tokenizer import make_tokenizer
@@ -46,82 +47,117 @@ def article_id(source: str, title: str, body: str, occurrence: int) -> str:
 
 def parse_source(source: Source, *, paper_city: str = "", year: int | None = None,
                  page_date: str | None = None, tokenizer: Tokenizer | None = None) -> Rows:
-    """Parse one decoded file into rows of every output table (see `_parse_page`).
+    """Parse one decoded file into rows of every output table (see `parse_sources`).
 
     Returns:
         Table name -> list of row dicts (build_report has exactly one row).
     """
-    rows, terms = _parse_page(source, paper_city=paper_city, year=year, page_date=page_date, tokenizer=tokenizer)
+    meta = {"paper_city": paper_city, "year": year, "page_date": page_date}
+    ((rows, terms),) = parse_sources([(source, meta)], tokenizer=tokenizer)
     rows["terms"] = [{"article_id": a, "term": t, "count": n} for a, t, n in zip(*terms.values(), strict=True)]
     return rows
 
 
-def _parse_page(source: Source, *, paper_city: str = "", year: int | None = None,
-                page_date: str | None = None, tokenizer: Tokenizer | None = None
-                ) -> tuple[Rows, dict[str, list]]:
-    """Parse one decoded file into rows of every output table but terms, and the terms as columns.
+def parse_sources(pages: Sequence[tuple[Source, dict]], tokenizer: Tokenizer | None = None
+                  ) -> list[tuple[Rows, dict[str, list]]]:
+    """Parse decoded files into rows of every output table but terms, and the terms as columns.
+
+    Each step runs over every article of the batch before the next one starts: a step's tables
+    (tokenizer dictionary, gazetteer, tagger, keyword patterns) then stay in the CPU caches.
+    Taken article by article, the steps evicted each other's and parsing took ~30 % longer.
 
     Args:
-        source: the decoded file.
-        paper_city: city of the paper from the manifest ("" when unknown).
-        year: year of the page from the manifest or file name.
-        page_date: ISO date of the page when known (for 昨日).
+        pages: each file with its page metadata: `paper_city` ("" when unknown), `year` (of the
+            page, from the manifest or file name) and `page_date` (ISO date when known, for 昨日),
+            as from `civic.ingest.page_metadata`.
         tokenizer: the segmenter for terms; a new one when None.
 
     Returns:
-        Table name -> list of row dicts (build_report has exactly one row; terms empty), and the
-        terms table as columns (article_id, term, count): ~97 % of all rows, which as dicts and
-        back cost the build ~5 % of its parsing.
+        Per file: table name -> list of row dicts (build_report has exactly one row; terms empty),
+        and the terms table as columns (article_id, term, count): ~97 % of all rows, which as
+        dicts and back cost the build ~5 % of its parsing.
     """
-    rows: Rows = {name: [] for name in TABLES}
-    terms: dict[str, list] = {"article_id": [], "term": [], "count": []}
-    report = {"source": source.name, "encoding": source.encoding, "chars_in": len(source.text),
-              "articles": 0, "chars_in_articles": 0, "status": "ok", "message": ""}
-    rows["build_report"].append(report)
-    if source.problem:
-        report.update(status="error", message=source.problem)
-        return rows, terms
-    if source.warning or not source.text.strip():
-        report.update(status="warning", message=source.warning or f"{source.name}: no text")
-        return rows, terms
+    results: list[tuple[Rows, dict[str, list]]] = []
+    reports, parsed = [], []  # parsed: indexes of the files with text to parse
+    for index, (source, _) in enumerate(pages):
+        rows: Rows = {name: [] for name in TABLES}
+        report = {"source": source.name, "encoding": source.encoding, "chars_in": len(source.text),
+                  "articles": 0, "chars_in_articles": 0, "status": "ok", "message": ""}
+        rows["build_report"].append(report)
+        results.append((rows, {"article_id": [], "term": [], "count": []}))
+        reports.append(report)
+        if source.problem:
+            report.update(status="error", message=source.problem)
+        elif source.warning or not source.text.strip():
+            report.update(status="warning", message=source.warning or f"{source.name}: no text")
+        else:
+            parsed.append(index)
+    if not parsed:
+        return results
     tokenizer = tokenizer or Tokenizer()
-    cleaned = clean(source.text)
-    page = segment(cleaned.text)
-    context = PlaceContext(page_text=cleaned.text, paper_city=paper_city)
-    seen: dict[str, int] = {}
-    covered = 0
-    for seq, span in enumerate(page.articles, start=1):
-        occurrence = seen.get(span.title, 0)
-        seen[span.title] = occurrence + 1
+    cleaned = {index: clean(pages[index][0].text) for index in parsed}
+    segmented = {index: segment(cleaned[index].text) for index in parsed}
+    articles = [_Article(index, seq, span, pages[index][1]) for index in parsed
+                for seq, span in enumerate(segmented[index].articles, start=1)]
+    contexts = {index: PlaceContext(page_text=cleaned[index].text, paper_city=pages[index][1]["paper_city"])
+                for index in parsed}
+    dates = [_date(article) for article in articles]
+    places = [locate(a.span.title, a.span.body, contexts[a.page]) for a in articles]
+    people = [parse_byline(a.span.byline) for a in articles]
+    metrics = [extract_metrics(a.span.body) for a in articles]
+    themes = [classify(a.span.title, a.span.body) for a in articles]
+    terms = [count_terms(f"{a.span.title}\n{a.span.body}", tokenizer) for a in articles]
+    seen: dict[tuple[int, str], int] = {}
+    for article, date, located, byline, found, hits, counts in zip(articles, dates, places, people, metrics,
+                                                                  themes, terms, strict=True):
+        source, span, offsets = pages[article.page][0], article.span, cleaned[article.page].offsets
+        rows, columns = results[article.page]
+        occurrence = seen.get((article.page, span.title), 0)
+        seen[article.page, span.title] = occurrence + 1
         aid = article_id(source.name, span.title, span.body, occurrence)
-        covered += cleaned.offsets[span.end] - cleaned.offsets[span.start]  # in source characters
-        published = page_date or publication_date(span.meta) or None  # a web article's 发布时间
-        date = extract_date(span.body, year=year or _year(published or "", None), page_date=published)
-        located = locate(span.title, span.body, context)
-        hits = classify(span.title, span.body)
+        year = article.meta["year"]
         rows["articles"].append({
-            "article_id": aid, "source": source.name, "seq": seq, "title": span.title,
+            "article_id": aid, "source": source.name, "seq": article.seq, "title": span.title,
             "text": span.body, "date": date, "year": _year(date, year),
             "month": _month(date, year), "street": located.street,
             "district": located.district, "city": located.city, "province": located.province,
-            "is_caption": span.is_caption, "paper_city": paper_city,
-            "src_start": cleaned.offsets[span.start], "src_end": cleaned.offsets[span.end],
+            "is_caption": span.is_caption, "paper_city": article.meta["paper_city"],
+            "src_start": offsets[span.start], "src_end": offsets[span.end],
             "themes": ",".join(sorted({hit.theme for hit in hits})),
         })
         rows["places"] += [{"article_id": aid, **vars(p)} for p in located.places]
-        rows["people"] += [{"article_id": aid, **vars(p)} for p in parse_byline(span.byline)]
-        rows["metrics"] += [{"article_id": aid, **vars(m)} for m in extract_metrics(span.body)]
+        rows["people"] += [{"article_id": aid, **vars(p)} for p in byline]
+        rows["metrics"] += [{"article_id": aid, **vars(m)} for m in found]
         rows["themes"] += [{"article_id": aid, "theme": hit.theme, "keywords": "|".join(hit.keywords)}
                            for hit in hits]
-        counts = count_terms(f"{span.title}\n{span.body}", tokenizer)
         words = sorted(counts)
-        terms["article_id"] += [aid] * len(words)
-        terms["term"] += words
-        terms["count"] += [counts[w] for w in words]
-    report.update(articles=len(page.articles), chars_in_articles=covered)
-    if not page.articles:
-        report.update(status="warning", message="no article found")
-    return rows, terms
+        columns["article_id"] += [aid] * len(words)
+        columns["term"] += words
+        columns["count"] += [counts[w] for w in words]
+    for index in parsed:
+        spans, offsets = segmented[index].articles, cleaned[index].offsets
+        covered = sum(offsets[span.end] - offsets[span.start] for span in spans)  # in source characters
+        reports[index].update(articles=len(spans), chars_in_articles=covered)
+        if not spans:
+            reports[index].update(status="warning", message="no article found")
+    return results
+
+
+@dataclass(frozen=True)
+class _Article:
+    """An article on its way through the steps: its file's index in the batch, its number on the page."""
+
+    page: int
+    seq: int
+    span: ArticleSpan
+    meta: dict
+
+
+def _date(article: _Article) -> str:
+    """The article's date: from its body, against the page date, a web article's 发布时间 or the year."""
+    published = article.meta["page_date"] or publication_date(article.span.meta) or None
+    return extract_date(article.span.body, year=article.meta["year"] or _year(published or "", None),
+                        page_date=published)
 
 
 def _year(date: str, page_year: int | None) -> int | None:
@@ -164,15 +200,13 @@ def parse_items(items: list[Item]) -> list[tuple[str, int, str, dict[str, pa.Tab
     """
     if _TOKENIZER is None:
         init_worker()
-    sources, parsed = [], []
-    for item in items:
-        source = item.source or read_source(item.raw / item.name, item.raw)
-        rows, terms = _parse_page(source, tokenizer=_TOKENIZER, **(item.meta or page_metadata(item.raw, item.name)))
+    sources = [item.source or read_source(item.raw / item.name, item.raw) for item in items]
+    parsed = parse_sources([(source, item.meta or page_metadata(item.raw, item.name))
+                            for source, item in zip(sources, items, strict=True)], tokenizer=_TOKENIZER)
+    for source, (rows, _) in zip(sources, parsed, strict=True):
         for article in rows["articles"] if source.offset else ():
             article["src_start"] += source.offset
             article["src_end"] += source.offset
-        sources.append(source)
-        parsed.append((rows, terms))
     whole = {name: store.arrow(name, list(chain.from_iterable(rows[name] for rows, _ in parsed))) for name in TABLES}
     whole["terms"] = pa.table({column: list(chain.from_iterable(terms[column] for _, terms in parsed))
                                for column in store.schema("terms").names}, schema=store.schema("terms"))
