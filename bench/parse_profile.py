@@ -1,10 +1,11 @@
-"""Single-process parsing speed and what each step of `civic.pipeline.parse_source` costs.
+"""Single-process parsing speed and what each step of `civic.pipeline.parse_sources` costs.
 
 Parses the first --pages files of a corpus with one tokenizer (rjieba and the civic user
-dictionary, as a build worker does) --repeat times and reports the best pass: MB/s of raw text
-(UTF-8 bytes of the decoded files) and CPU seconds per step. CPU time, not wall time, so that
+dictionary, as a build worker does), in batches of --batch files as a build task does (each step
+runs over a whole batch; see parse_sources), --repeat times and reports the best pass: MB/s of raw
+text (UTF-8 bytes of the decoded files) and CPU seconds per step. CPU time, not wall time, so that
 other processes on a shared machine disturb the figures less. Steps are timed by wrapping the
-functions `parse_source` calls; "rows" is what parse_source does around them (article ids,
+functions `parse_sources` calls; "rows" is what parse_sources does around them (article ids,
 row dicts). Loading the gazetteer, the tokenizer and the tagger is done before timing.
 
     .venv/bin/python bench/parse_profile.py --raw /tmp/civic-bench/raw-1k --pages 300
@@ -58,6 +59,7 @@ def main() -> None:
     parser.add_argument("--raw", type=Path, default=ROOT / "data" / "raw")
     parser.add_argument("--pages", type=int, default=300, help="files parsed (the first ones by name)")
     parser.add_argument("--repeat", type=int, default=3, help="passes; the fastest is reported")
+    parser.add_argument("--batch", type=int, default=100, help="files per batch (a build task holds ~1 MB of text)")
     args = parser.parse_args()
 
     pipeline.init_worker()
@@ -65,16 +67,15 @@ def main() -> None:
     files = [(read_source(path, args.raw), page_metadata(args.raw, str(path.relative_to(args.raw))))
              for path in list_sources(args.raw)[:args.pages]]
     megabytes = sum(len(source.text.encode("utf-8")) for source, _ in files) / 1e6
-    for source, meta in files[:20]:  # loads the part-of-speech tagger and other lazy tables
-        pipeline.parse_source(source, tokenizer=tokenizer, **meta)
+    pipeline.parse_sources(files[:20], tokenizer=tokenizer)  # loads the part-of-speech tagger and other lazy tables
 
     best: tuple[float, dict[str, float]] | None = None
     for _ in range(args.repeat):
         costs: dict[str, float] = defaultdict(float)
         with timed_steps(costs):
             started = time.process_time()
-            for source, meta in files:
-                pipeline.parse_source(source, tokenizer=tokenizer, **meta)
+            for start in range(0, len(files), args.batch):
+                pipeline.parse_sources(files[start:start + args.batch], tokenizer=tokenizer)
             total = time.process_time() - started
         if best is None or total < best[0]:
             best = (total, dict(costs))
