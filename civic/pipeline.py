@@ -79,12 +79,13 @@ def parse_sources(pages: Sequence[tuple[Source, dict]], tokenizer: Tokenizer | N
     """
     results: list[tuple[Rows, dict[str, list]]] = []
     reports, parsed = [], []  # parsed: indexes of the files with text to parse
+    term_columns = store.schema("terms").names
     for index, (source, _) in enumerate(pages):
         rows: Rows = {name: [] for name in TABLES}
         report = {"source": source.name, "encoding": source.encoding, "chars_in": len(source.text),
                   "articles": 0, "chars_in_articles": 0, "status": "ok", "message": ""}
         rows["build_report"].append(report)
-        results.append((rows, {"article_id": [], "term": [], "count": []}))
+        results.append((rows, {column: [] for column in term_columns}))
         reports.append(report)
         if source.problem:
             report.update(status="error", message=source.problem)
